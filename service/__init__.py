@@ -1,0 +1,1 @@
+"""Tarjama service: intake, segments, review, publishing and the web layer on top."""

@@ -1,0 +1,70 @@
+"""Users, roles and API tokens. Passwords and tokens are stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from service.errors import Conflict, InvalidInput
+from service.models import ApiToken, Role, User, utcnow
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    languages: list[str] | None = None,
+    known_locales: tuple[str, ...] = (),
+) -> User:
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise InvalidInput("username must be 1 to 80 characters", field="username")
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}", field="role")
+    if len(password) < 8:
+        raise InvalidInput("password must be at least 8 characters", field="password")
+    languages = [lang.strip() for lang in (languages or []) if lang.strip()]
+    unknown = [lang for lang in languages if known_locales and lang not in known_locales]
+    if unknown:
+        raise InvalidInput(f"unknown languages {', '.join(unknown)}; configured: {', '.join(known_locales)}", field="languages")
+    if role == Role.translator and not languages:
+        raise InvalidInput("a translator needs at least one language (--languages fa,ar)", field="languages")
+    if session.scalar(select(User).where(User.username == username)):
+        raise Conflict(f"user {username!r} already exists", field="username")
+    user = User(username=username, role=role, languages=languages, password_hash=generate_password_hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password(user: User | None, password: str) -> bool:
+    return bool(user and user.active and check_password_hash(user.password_hash, password))
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str = "default") -> str:
+    """Return a new bearer token; only its hash is kept, so it is shown once."""
+    token = "trj_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    record.last_used_at = utcnow()
+    return record.user

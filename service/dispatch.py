@@ -1,0 +1,37 @@
+"""The only door from the service to the queue. Called after the commit, never before.
+
+If the broker is down the work is not lost: the rows stay `queued` and the periodic sweep
+queues them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cache
+
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _celery(settings: Settings):
+    from workers.celery import make_celery
+
+    return make_celery(settings)
+
+
+def enqueue_translations(settings: Settings, work: Iterable[tuple[int, str]]) -> int:
+    """Queue one translate task per (post id, locale); returns how many were sent."""
+    from workers.celery import TRANSLATE_TASK
+
+    sent = 0
+    celery = _celery(settings)
+    for post_id, locale in work:
+        try:
+            celery.send_task(TRANSLATE_TASK, args=[post_id, locale], retry=True)
+            sent += 1
+        except Exception as error:  # noqa: BLE001 - the sweep will retry; the request must not fail
+            log.warning("could not queue translation of post %s into %s: %s", post_id, locale, error)
+    return sent

@@ -1,0 +1,214 @@
+"""Intake: validate an editor's post, store it with its first revision, segments and translations.
+
+Plain domain code: it takes a session and the acting user, never commits and never queues.
+The caller commits, then asks `dispatch` to queue the translations (outbox style), so a post
+is stored even when the queue is down; the sweep picks it up later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import publishing
+from service.content import FORMATS, body_to_safe_html
+from service.errors import Forbidden, InvalidInput
+from service.models import IdempotencyRecord, Post, Revision, Role, Segment, Translation, TranslationEvent, User, utcnow
+from service.segments import extract
+from service.settings import Settings
+
+FIELDS = {"title", "lede", "body", "format", "tags", "categories", "author", "source_locale", "target_locales", "published_at"}
+LIMITS = {"title": 300, "lede": 2000, "author": 200, "body": 500_000}
+
+
+def submit_post(
+    session: Session, user: User, payload: Any, settings: Settings, idempotency_key: str | None = None
+) -> tuple[Post, bool]:
+    """Create a post, or return the one made by an earlier request with the same key.
+
+    Returns (post, created). Reusing a key for a different request is an error.
+    """
+    if user.role not in (Role.editor, Role.admin):
+        raise Forbidden("only editors and admins can submit posts")
+    request_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    if idempotency_key:
+        if len(idempotency_key) > 200:
+            raise InvalidInput("Idempotency-Key is longer than 200 characters", field="Idempotency-Key")
+        earlier = session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == idempotency_key)
+        )
+        if earlier is not None:
+            if earlier.request_hash != request_hash:
+                raise InvalidInput("this Idempotency-Key was already used for a different request", field="Idempotency-Key")
+            return session.get(Post, earlier.post_id), False
+    post = create_post(session, user, validate_post(payload, settings))
+    if idempotency_key:
+        session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key, request_hash=request_hash, post_id=post.id))
+    return post, True
+
+
+def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
+    """Check every field and return clean values; errors name the field."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    unknown = sorted(set(payload) - FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r}; allowed: {', '.join(sorted(FIELDS))}", field=unknown[0])
+    clean: dict[str, Any] = {
+        "title": _text(payload, "title", required=True),
+        "lede": _text(payload, "lede"),
+        "body": _text(payload, "body", required=True, keep_lines=True),
+        "author": _text(payload, "author"),
+        "tags": _labels(payload, "tags"),
+        "categories": _labels(payload, "categories"),
+    }
+    body_format = payload.get("format", "text")
+    if body_format not in FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
+    clean["format"] = body_format
+    clean["source_locale"] = _locale(payload.get("source_locale", settings.source_locale), settings, "source_locale")
+    clean["target_locales"] = _targets(payload, settings, clean["source_locale"])
+    clean["published_at"] = _moment(payload.get("published_at"))
+    clean["body_html"] = body_to_safe_html(clean["body"], body_format)
+    if not clean["body_html"].strip():
+        raise InvalidInput("body has no content left after removing unsafe markup", field="body")
+    return clean
+
+
+def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
+    post = Post(
+        slug=unique_slug(session, clean["title"]),
+        source_locale=clean["source_locale"],
+        author=clean["author"] or user.username,
+        tags=clean["tags"],
+        categories=clean["categories"],
+        published_at=clean["published_at"],
+        created_by_id=user.id,
+    )
+    revision = add_revision(post, clean)
+    session.add_all([post, revision])
+    session.flush()
+    for locale in clean["target_locales"]:
+        translation = Translation(post=post, revision=revision, locale=locale, state="queued")
+        translation.events.append(TranslationEvent(actor_id=user.id, action="queued"))
+        session.add(translation)
+    publishing.publish_source(session, post)
+    session.flush()
+    return post
+
+
+def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
+    extraction = extract(clean["title"], clean["lede"], clean["body_html"])
+    revision = Revision(
+        post=post,
+        number=len(post.revisions) + 1,
+        title=clean["title"],
+        lede=clean["lede"],
+        body_format=clean["format"],
+        body_source=clean["body"],
+        body_html=clean["body_html"],
+        skeleton=extraction.skeleton,
+    )
+    for position, segment in enumerate(extraction.segments):
+        revision.segments.append(
+            Segment(position=position, block=segment.block, source_text=segment.text,
+                    source_hash=segment.source_hash, markup=segment.markup)
+        )
+    return revision
+
+
+def slugify(title: str) -> str:
+    """Lower-case words joined by hyphens; letters of any script are kept (readable URLs in fa/ar)."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return slug[:80].strip("-") or "post"
+
+
+def unique_slug(session: Session, title: str) -> str:
+    base = slugify(title)
+    taken = set(session.scalars(select(Post.slug).where(Post.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _text(payload: dict, name: str, required: bool = False, keep_lines: bool = False) -> str:
+    value = payload.get(name)
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(f"{name} is required", field=name)
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string", field=name)
+    value = value.strip() if keep_lines else " ".join(value.split())
+    if required and not value:
+        raise InvalidInput(f"{name} must not be blank", field=name)
+    if len(value) > LIMITS[name]:
+        raise InvalidInput(f"{name} is longer than {LIMITS[name]} characters", field=name)
+    return value
+
+
+def _labels(payload: dict, name: str) -> list[str]:
+    value = payload.get(name) or []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{name} must be a list of strings", field=name)
+    labels = []
+    for item in (" ".join(item.split()) for item in value):
+        if len(item) > 60:
+            raise InvalidInput(f"each of {name} must be at most 60 characters", field=name)
+        if item and item not in labels:
+            labels.append(item)
+    if len(labels) > 30:
+        raise InvalidInput(f"at most 30 {name}", field=name)
+    return labels
+
+
+def _locale(value: Any, settings: Settings, field: str) -> str:
+    if value not in settings.locales:
+        raise InvalidInput(f"{field} {value!r} is not a configured locale ({', '.join(settings.locales)})", field=field)
+    return value
+
+
+def _targets(payload: dict, settings: Settings, source: str) -> list[str]:
+    value = payload.get("target_locales")
+    if value is None:
+        return [loc for loc in settings.locales if loc != source]
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not value:
+        raise InvalidInput("target_locales must be a non-empty list of locales", field="target_locales")
+    targets = []
+    for locale in value:
+        _locale(locale, settings, "target_locales")
+        if locale == source:
+            raise InvalidInput(f"target_locales must not include the source locale {source!r}", field="target_locales")
+        if locale not in targets:
+            targets.append(locale)
+    return targets
+
+
+def _moment(value: Any) -> datetime:
+    if value in (None, ""):
+        return utcnow()
+    if not isinstance(value, str):
+        raise InvalidInput("published_at must be an ISO 8601 date or date-time string", field="published_at")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(value), time(12, 0))
+        except ValueError:
+            raise InvalidInput(f"published_at {value!r} is not an ISO 8601 date (2026-11-23 or 2026-11-23T09:30:00Z)", field="published_at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

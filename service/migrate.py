@@ -1,0 +1,29 @@
+"""Create or upgrade the database schema with Alembic (`tarjama init`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from service.db import make_engine
+from service.settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(settings: Settings) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", settings.effective_database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(settings: Settings) -> None:
+    engine = make_engine(settings)
+    with engine.begin() as connection:
+        config = alembic_config(settings)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    engine.dispose()

@@ -1,0 +1,213 @@
+"""The data model: a post, its revisions and segments, and one translation per locale.
+
+Unique constraints hold the flow together so that every task can run twice safely:
+one Translation per (post, locale), one TranslatedSegment per (translation, position),
+one PublishedPage per (post, locale).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    editor = "editor"
+    translator = "translator"
+    reader = "reader"
+
+
+class State(str, enum.Enum):
+    queued = "queued"
+    translating = "translating"
+    awaiting_review = "awaiting_review"
+    in_review = "in_review"
+    approved = "approved"
+    published = "published"
+    rejected = "rejected"
+    outdated = "outdated"
+    failed = "failed"
+
+
+class Origin(str, enum.Enum):
+    mt = "mt"
+    tm = "tm"
+    human = "human"
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def can_translate(self, locale: str) -> bool:
+        return self.role == Role.admin or (self.role == Role.translator and locale in self.languages)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    source_locale: Mapped[str] = mapped_column(String(10))
+    author: Mapped[str] = mapped_column(String(200))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="post", order_by="Revision.number", cascade="all, delete-orphan"
+    )
+    translations: Mapped[list[Translation]] = relationship(
+        back_populates="post", order_by="Translation.locale", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_revision(self) -> Revision:
+        return self.revisions[-1]
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("post_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    lede: Mapped[str] = mapped_column(Text, default="")
+    body_format: Mapped[str] = mapped_column(String(10))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    skeleton: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    post: Mapped[Post] = relationship(back_populates="revisions")
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="revision", order_by="Segment.position", cascade="all, delete-orphan"
+    )
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("revision_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    block: Mapped[str] = mapped_column(String(20))
+    source_text: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    markup: Mapped[dict] = mapped_column(JSON, default=dict)
+    revision: Mapped[Revision] = relationship(back_populates="segments")
+
+
+class Translation(Base):
+    __tablename__ = "translations"
+    __table_args__ = (
+        UniqueConstraint("post_id", "locale"),
+        Index("ix_translations_locale_state", "locale", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    locale: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20), default=State.queued.value)
+    engine: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    state_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    post: Mapped[Post] = relationship(back_populates="translations")
+    revision: Mapped[Revision] = relationship()
+    claimed_by: Mapped[User | None] = relationship()
+    segments: Mapped[list[TranslatedSegment]] = relationship(
+        back_populates="translation", order_by="TranslatedSegment.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TranslationEvent]] = relationship(
+        back_populates="translation", order_by="TranslationEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class TranslatedSegment(Base):
+    __tablename__ = "translated_segments"
+    __table_args__ = (UniqueConstraint("translation_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(ForeignKey("translations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(10))
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    translation: Mapped[Translation] = relationship(back_populates="segments")
+
+
+class TranslationEvent(Base):
+    """Who did what to a translation, and when: the draft's history."""
+
+    __tablename__ = "translation_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(ForeignKey("translations.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    translation: Mapped[Translation] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class PublishedPage(Base):
+    __tablename__ = "published_pages"
+    __table_args__ = (UniqueConstraint("post_id", "locale"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    locale: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(Text)
+    lede_html: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    post: Mapped[Post] = relationship()
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request sent with an `Idempotency-Key`, replayed on retries."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,56 @@
+"""Publishing: render a post's revision in one locale into a PublishedPage readers get.
+
+The page is rendered once, here, from the skeleton and the segments; reader requests only
+read the stored HTML.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import Post, PublishedPage, Revision, State, Translation, utcnow
+from service.segments import plain, render, segment_html
+
+
+def publish_source(session: Session, post: Post) -> PublishedPage:
+    """The original is published as submitted, in its source locale."""
+    revision = post.current_revision
+    texts = [segment.source_text for segment in revision.segments]
+    return _store_page(session, post, post.source_locale, revision, texts)
+
+
+def publish(session: Session, translation: Translation) -> PublishedPage:
+    """Publish an approved translation; publishing twice rewrites the same page."""
+    drafts = {segment.position: segment.text for segment in translation.segments}
+    texts = [drafts.get(segment.position, "") for segment in translation.revision.segments]
+    page = _store_page(session, translation.post, translation.locale, translation.revision, texts)
+    translation.state = State.published.value
+    translation.state_changed_at = utcnow()
+    return page
+
+
+def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
+    segments = revision.segments
+    html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments)]
+    title = " ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block == "title")
+    page = session.scalar(select(PublishedPage).where(PublishedPage.post_id == post.id, PublishedPage.locale == locale))
+    if page is None:
+        page = PublishedPage(post=post, locale=locale, published_at=utcnow())
+        session.add(page)
+    page.revision_id = revision.id
+    page.title = title
+    page.lede_html = render(revision.skeleton["lede"], html)
+    page.body_html = render(revision.skeleton["body"], html)
+    page.updated_at = utcnow()
+    return page
+
+
+def page_for(session: Session, locale: str, slug: str) -> PublishedPage | None:
+    return session.scalar(
+        select(PublishedPage).join(Post).where(Post.slug == slug, PublishedPage.locale == locale)
+    )
+
+
+def published_locales(session: Session, post_id: int) -> list[str]:
+    return sorted(session.scalars(select(PublishedPage.locale).where(PublishedPage.post_id == post_id)))

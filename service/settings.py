@@ -1,0 +1,131 @@
+"""Every option of Tarjama in one place, with its default and its environment variable.
+
+Flask, Celery, the CLI and the tests all read configuration from a `Settings` object, so no
+module reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value Tarjama cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str = ""
+    locales: tuple[str, ...] = ("en", "fa", "ar", "fr", "de", "es")
+    source_locale: str = "en"
+    mt_engines: tuple[tuple[str, str], ...] = (("*", "argos"),)
+    secret_key: str = ""
+    argos_packages_dir: Path | None = None
+    mt_batch_size: int = 32
+    mt_beam_size: int = 2
+    mt_device: str = "cpu"
+    stuck_after_seconds: int = 600
+    sweep_interval_seconds: int = 60
+    claim_idle_seconds: int = 3600
+    max_post_bytes: int = 1_000_000
+    site_name: str = "Tarjama"
+    translations_dir: Path = PROJECT_ROOT / "locales"
+
+    @property
+    def target_locales(self) -> tuple[str, ...]:
+        return tuple(loc for loc in self.locales if loc != self.source_locale)
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or "redis://127.0.0.1:6379/0"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'tarjama.db').resolve()}"
+
+    @property
+    def effective_argos_dir(self) -> Path:
+        return (self.argos_packages_dir or self.data_dir / "argos-packages").resolve()
+
+    def engine_for(self, source: str, target: str) -> str:
+        """The MT engine serving a language pair: the first matching rule wins."""
+        pair = f"{source}-{target}"
+        for pattern, engine in self.mt_engines:
+            if pattern in (pair, "*", f"{source}-*", f"*-{target}"):
+                return engine
+        return "argos"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def parse_engines(spec: str) -> tuple[tuple[str, str], ...]:
+    """Parse `en-es=apertium,*=argos` into ordered (pattern, engine) rules."""
+    rules = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        pattern, sep, engine = item.partition("=")
+        if not sep or engine.strip() not in {"argos", "apertium"}:
+            raise SettingsError(
+                f"TARJAMA_MT_ENGINES: cannot read {item!r}; write pairs like 'en-es=apertium,*=argos'"
+            )
+        rules.append((pattern.strip(), engine.strip()))
+    return tuple(rules)
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings from the environment (or a given mapping, for tests)."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("TARJAMA_DATA_DIR", "var"))
+    locales = tuple(x.strip() for x in env.get("TARJAMA_LOCALES", "en,fa,ar,fr,de,es").split(",") if x.strip())
+    source = env.get("TARJAMA_SOURCE_LOCALE", "en").strip()
+    if source not in locales:
+        raise SettingsError(f"TARJAMA_SOURCE_LOCALE {source!r} is not one of TARJAMA_LOCALES {','.join(locales)}")
+    argos_dir = env.get("TARJAMA_ARGOS_PACKAGES_DIR") or env.get("ARGOS_PACKAGES_DIR")
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("TARJAMA_DATABASE_URL", ""),
+        redis_url=env.get("TARJAMA_REDIS_URL", ""),
+        locales=locales,
+        source_locale=source,
+        mt_engines=parse_engines(env.get("TARJAMA_MT_ENGINES", "*=argos")),
+        secret_key=env.get("TARJAMA_SECRET_KEY", ""),
+        argos_packages_dir=Path(argos_dir) if argos_dir else None,
+        mt_batch_size=_int(env, "TARJAMA_MT_BATCH_SIZE", 32),
+        mt_beam_size=_int(env, "TARJAMA_MT_BEAM_SIZE", 2),
+        mt_device=env.get("TARJAMA_MT_DEVICE", "cpu"),
+        stuck_after_seconds=_int(env, "TARJAMA_STUCK_AFTER", 600),
+        sweep_interval_seconds=_int(env, "TARJAMA_SWEEP_INTERVAL", 60),
+        claim_idle_seconds=_int(env, "TARJAMA_CLAIM_IDLE", 3600),
+        max_post_bytes=_int(env, "TARJAMA_MAX_POST_BYTES", 1_000_000),
+        site_name=env.get("TARJAMA_SITE_NAME", "Tarjama"),
+    )
+
+
+def dev_secret(data_dir: Path) -> str:
+    """A random secret kept in the data dir, so local sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

@@ -1,0 +1,219 @@
+"""JSON API v1: intake of posts and the review actions, for editors, translators and scripts.
+
+Authentication is a Bearer token (`tarjama tokens create NAME`). Each view does one thing:
+check the caller, call the domain, commit, and only then queue work.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service import accounts, dispatch, intake, review
+from service.errors import DomainError, Forbidden, InvalidInput, NotFound
+from service.models import Post, Role, State, Translation, User
+from service.web.database import get_session, settings
+from service.web.openapi import OPENAPI
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("send an API token: 'Authorization: Bearer <token>'", field="Authorization")
+        user = accounts.user_for_token(get_session(), token.strip())
+        if user is None:
+            raise Unauthorized("this API token is unknown or revoked", field="Authorization")
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def json_body() -> dict:
+    if not request.data:
+        return {}
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise DomainError("the request body is not valid JSON")
+    if not isinstance(payload, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return payload
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.post("/posts")
+@token_required
+def create_post():
+    session = get_session()
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise DomainError("the request body is not valid JSON", field="body")
+    key = request.headers.get("Idempotency-Key")
+    try:
+        post, created = intake.submit_post(session, g.user, payload, settings(), key)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        post, created = intake.submit_post(session, g.user, payload, settings(), key)
+    if created:
+        dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
+    response = jsonify(post_json(post))
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for("api.get_post", post_id=post.id)
+    return response
+
+
+@bp.get("/posts/<int:post_id>")
+@token_required
+def get_post(post_id: int):
+    post = get_session().get(Post, post_id)
+    if post is None:
+        raise NotFound(f"post {post_id} does not exist")
+    return jsonify(post_json(post))
+
+
+@bp.get("/translations")
+@token_required
+def list_translations():
+    query = select(Translation).order_by(Translation.state_changed_at.desc()).limit(200)
+    locale, state = request.args.get("locale"), request.args.get("state")
+    if state and state not in {s.value for s in State}:
+        raise InvalidInput(f"state must be one of {', '.join(s.value for s in State)}", field="state")
+    if locale:
+        query = query.where(Translation.locale == locale)
+    if state:
+        query = query.where(Translation.state == state)
+    if g.user.role == Role.translator:
+        query = query.where(Translation.locale.in_(g.user.languages))
+    elif g.user.role == Role.reader:
+        raise Forbidden("readers cannot see drafts")
+    return jsonify(translations=[translation_summary(t) for t in get_session().scalars(query)])
+
+
+def _translation(translation_id: int) -> Translation:
+    translation = get_session().get(Translation, translation_id)
+    user: User = g.user
+    if translation is None or (user.role == Role.translator and translation.locale not in user.languages):
+        raise NotFound(f"translation {translation_id} does not exist or is not in your languages")
+    if user.role == Role.reader:
+        raise Forbidden("readers cannot see drafts")
+    return translation
+
+
+@bp.get("/translations/<int:translation_id>")
+@token_required
+def get_translation(translation_id: int):
+    return jsonify(translation_json(_translation(translation_id)))
+
+
+@bp.post("/translations/<int:translation_id>/<action>")
+@token_required
+def act_on_translation(translation_id: int, action: str):
+    session, translation = get_session(), _translation(translation_id)
+    payload = json_body()
+    if action == "claim":
+        review.claim(session, translation, g.user, settings().claim_idle_seconds)
+    elif action == "release":
+        review.release(session, translation, g.user)
+    elif action == "approve":
+        review.approve(session, translation, g.user)
+    elif action == "reject":
+        review.reject(session, translation, g.user, payload.get("comment"))
+    elif action == "retry":
+        review.retry(session, translation, g.user)
+    else:
+        raise NotFound(f"unknown action {action!r}; use claim, release, approve, reject or retry")
+    session.commit()
+    if action == "retry":
+        dispatch.enqueue_translations(settings(), [(translation.post_id, translation.locale)])
+    return jsonify(translation_json(translation))
+
+
+@bp.patch("/translations/<int:translation_id>/segments/<int:position>")
+@token_required
+def edit_segment(translation_id: int, position: int):
+    session, translation = get_session(), _translation(translation_id)
+    payload = json_body()
+    segment = review.edit_segment(session, translation, position, g.user, payload.get("text"), payload.get("version"))
+    session.commit()
+    sources = {s.position: s for s in translation.revision.segments}
+    return jsonify(segment_json(segment, sources[position]))
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with the UTC offset (SQLite hands back naive UTC datetimes)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def post_json(post: Post) -> dict:
+    revision = post.current_revision
+    return {
+        "id": post.id,
+        "slug": post.slug,
+        "title": revision.title,
+        "source_locale": post.source_locale,
+        "author": post.author,
+        "tags": post.tags,
+        "categories": post.categories,
+        "published_at": iso(post.published_at),
+        "revision": revision.number,
+        "segments": len(revision.segments),
+        "url": url_for("reader.post_page", locale=post.source_locale, slug=post.slug),
+        "translations": [translation_summary(t) for t in post.translations],
+    }
+
+
+def translation_summary(translation: Translation) -> dict:
+    return {
+        "id": translation.id,
+        "post_id": translation.post_id,
+        "locale": translation.locale,
+        "state": translation.state,
+        "error": translation.error,
+        "claimed_by": translation.claimed_by.username if translation.claimed_by else None,
+        "review_comment": translation.review_comment,
+        "updated_at": iso(translation.state_changed_at),
+        "url": url_for("api.get_translation", translation_id=translation.id),
+        "page": url_for("reader.post_page", locale=translation.locale, slug=translation.post.slug)
+        if translation.state == State.published.value else None,
+    }
+
+
+def segment_json(segment, source) -> dict:
+    return {
+        "position": segment.position,
+        "block": source.block,
+        "source": source.source_text,
+        "text": segment.text,
+        "origin": segment.origin,
+        "warnings": segment.warnings,
+        "version": segment.version,
+    }
+
+
+def translation_json(translation: Translation) -> dict:
+    drafts = {s.position: s for s in translation.segments}
+    segments = [segment_json(drafts[s.position], s) for s in translation.revision.segments if s.position in drafts]
+    history = [
+        {"action": e.action, "by": e.actor.username if e.actor else None, "at": iso(e.at), "detail": e.detail}
+        for e in translation.events
+    ]
+    return {**translation_summary(translation), "engine": translation.engine, "segments": segments, "history": history}

@@ -1,0 +1,148 @@
+"""Fixtures over real services, started once per test session.
+
+- Database: SQLite by default; PostgreSQL when TARJAMA_TEST_DATABASE_URL is set (CI runs the
+  suite both ways). The schema is made once with the Alembic migrations; each test gets it empty.
+- Redis: a real redis-server on a free port. Request tests queue into database 1, the
+  integration tests' worker listens on database 2, so no test feeds another's worker.
+- Argos: tiny synthetic packages (real format, random weights) built and installed once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from service.db import Base, make_engine, make_session_factory
+from service.settings import Settings, load_settings
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.fail("redis-server not found: apt-get install redis-server (scripts/setup.sh does)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    yield f"redis://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def argos_dir(tmp_path_factory) -> Path:
+    """Synthetic Argos packages en->de, de->en, en->fa, fa->en installed in one directory."""
+    from workers.mt import argos
+    from workers.mt.synthetic import build_package
+
+    packages = tmp_path_factory.mktemp("argos-packages")
+    archives = tmp_path_factory.mktemp("argos-archives")
+    settings = Settings(argos_packages_dir=packages)
+    for source, target in [("en", "de"), ("de", "en"), ("en", "fa"), ("fa", "en")]:
+        argos.install_file(settings, build_package(archives, source, target, seed=len(source + target)))
+    return packages
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Migrate a fresh schema once; returns the URL tests copy (SQLite) or truncate (PostgreSQL)."""
+    url = os.environ.get("TARJAMA_TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    from service.migrate import upgrade
+
+    upgrade(Settings(database_url=url, data_dir=tmp_path_factory.mktemp("migrate")))
+    return url
+
+
+def fresh_database(database_url: str, directory: Path) -> str:
+    if database_url.startswith("sqlite"):
+        copy = directory / "tarjama.db"
+        shutil.copy(database_url.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    engine = create_engine(database_url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return database_url
+
+
+def make_env(database_url: str, data_dir: Path, redis_url: str, argos_dir: Path) -> dict[str, str]:
+    """The environment a test configures Tarjama with (also handed to worker processes)."""
+    return {
+        "TARJAMA_DATA_DIR": str(data_dir),
+        "TARJAMA_DATABASE_URL": database_url,
+        "TARJAMA_REDIS_URL": redis_url,
+        "TARJAMA_ARGOS_PACKAGES_DIR": str(argos_dir),
+        "TARJAMA_MT_ENGINES": "en-es=apertium,es-en=apertium,en-fr=apertium,*=argos",
+        "TARJAMA_SECRET_KEY": "test-secret",
+        "TARJAMA_MT_BEAM_SIZE": "1",
+    }
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, redis_server, argos_dir) -> Settings:
+    url = fresh_database(database_url, tmp_path)
+    return load_settings(make_env(url, tmp_path / "data", f"{redis_server}/1", argos_dir))
+
+
+@pytest.fixture
+def sessions(settings):
+    engine = make_engine(settings)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def app(settings):
+    from service.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def people(sessions, settings) -> factories.People:
+    """An admin, an editor, a Spanish/French translator and a Persian/German translator, with tokens."""
+    return factories.make_people(sessions, settings)

@@ -1,0 +1,51 @@
+"""The MT engines on real software: Apertium from Debian, Argos packages built by the tests."""
+
+import pytest
+
+from workers import mt
+from workers.mt import EngineError, argos
+
+
+def test_apertium_gives_real_spanish_and_keeps_placeholders(settings):
+    out = mt.translate_batch(settings, ["The cat is black.", "Read <g1>the report</g1> today.", "Hello world."], "en", "es")
+    assert out[0] == "El gato es negro."
+    assert "<g1>" in out[1] and "</g1>" in out[1] and "informe" in out[1]
+    assert out[2] == "Hola Mundo."
+
+
+def test_apertium_reaches_french_through_spanish(settings):
+    assert mt.translate_batch(settings, ["The cat is black."], "en", "fr") == ["Le chat est noir."]
+
+
+def test_apertium_names_unsupported_pairs(settings):
+    with pytest.raises(EngineError, match="Apertium has no en-ar pair"):
+        mt.translate_batch(settings.with_(mt_engines=(("*", "apertium"),)), ["Hi."], "en", "ar")
+
+
+def test_argos_translates_a_batch_with_one_output_per_segment(settings):
+    texts = ["The minister said on Tuesday that schools will open.", "Heavy rain.", "", "Read <g1>the plan</g1>."]
+    out = mt.translate_batch(settings, texts, "en", "de")
+    assert len(out) == 4
+    assert out[2] == ""
+    assert all(isinstance(text, str) and text for i, text in enumerate(out) if i != 2)
+    assert "<g1>" not in out[3]  # argos gets plain text; placeholders are re-inserted by the caller
+
+
+def test_argos_is_deterministic_and_loads_each_model_once(settings):
+    argos.forget_loaded()
+    first = mt.translate_batch(settings, ["Heavy rain flooded the town."], "en", "de")
+    loaded = dict(argos._loaded)
+    second = mt.translate_batch(settings, ["Heavy rain flooded the town."], "en", "de")
+    assert first == second
+    assert argos._loaded == loaded and list(loaded) == [("en", "de")]
+
+
+def test_argos_pivots_through_english_when_no_direct_package(settings):
+    assert argos.route(settings, "fa", "de") == [("fa", "en"), ("en", "de")]
+    out = mt.translate_batch(settings, ["سلام دنیا"], "fa", "de")
+    assert len(out) == 1 and out[0]
+
+
+def test_argos_missing_package_names_the_fix(settings):
+    with pytest.raises(EngineError, match="tarjama models install en ar"):
+        mt.translate_batch(settings, ["Hi."], "en", "ar")

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import pytest
+
+from service.settings import SettingsError, load_settings
+
+
+def test_defaults_give_sqlite_under_var_and_six_locales():
+    settings = load_settings({})
+    assert settings.locales == ("en", "fa", "ar", "fr", "de", "es")
+    assert settings.source_locale == "en"
+    assert settings.target_locales == ("fa", "ar", "fr", "de", "es")
+    assert settings.effective_database_url == f"sqlite:///{(Path('var') / 'tarjama.db').resolve()}"
+
+
+def test_environment_overrides_every_documented_variable(tmp_path):
+    settings = load_settings({
+        "TARJAMA_DATA_DIR": str(tmp_path),
+        "TARJAMA_DATABASE_URL": "postgresql+psycopg://u@h/db",
+        "TARJAMA_REDIS_URL": "redis://r:6379/3",
+        "TARJAMA_LOCALES": "es, en ,fa",
+        "TARJAMA_SOURCE_LOCALE": "es",
+        "TARJAMA_MT_ENGINES": "es-en=apertium,*=argos",
+        "TARJAMA_SECRET_KEY": "s3cret",
+    })
+    assert settings.effective_database_url == "postgresql+psycopg://u@h/db"
+    assert settings.effective_redis_url == "redis://r:6379/3"
+    assert settings.locales == ("es", "en", "fa")
+    assert settings.target_locales == ("en", "fa")
+    assert settings.engine_for("es", "en") == "apertium"
+    assert settings.engine_for("es", "fa") == "argos"
+    assert settings.secret_key == "s3cret"
+
+
+def test_engine_rules_match_in_order_with_wildcards():
+    settings = load_settings({"TARJAMA_MT_ENGINES": "en-es=apertium,*-fr=apertium,*=argos"})
+    assert settings.engine_for("en", "es") == "apertium"
+    assert settings.engine_for("de", "fr") == "apertium"
+    assert settings.engine_for("en", "de") == "argos"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TARJAMA_MT_ENGINES": "en-es=google"}, "TARJAMA_MT_ENGINES"),
+        ({"TARJAMA_SOURCE_LOCALE": "it"}, "TARJAMA_SOURCE_LOCALE"),
+        ({"TARJAMA_STUCK_AFTER": "soon"}, "TARJAMA_STUCK_AFTER"),
+    ],
+)
+def test_bad_values_are_named_in_the_error(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env)

@@ -1,0 +1,35 @@
+"""The Celery app. Creating it connects to nothing; settings come from `service.settings`."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from service.settings import Settings, load_settings
+
+TRANSLATE_TASK = "tarjama.translate_post"
+SWEEP_TASK = "tarjama.sweep"
+
+
+def make_celery(settings: Settings) -> Celery:
+    """Reliable delivery: late acks, redelivery when a worker dies, JSON messages only."""
+    celery = Celery("tarjama", broker=settings.effective_redis_url, include=["workers.tasks"])
+    celery.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={"visibility_timeout": max(3600, settings.stuck_after_seconds * 2)},
+        broker_connection_retry_on_startup=True,
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        beat_schedule={
+            "sweep-stuck-translations": {"task": SWEEP_TASK, "schedule": float(settings.sweep_interval_seconds)},
+        },
+        worker_hijack_root_logger=False,
+    )
+    celery.tarjama_settings = settings
+    return celery
+
+
+app = make_celery(load_settings())

@@ -1,0 +1,32 @@
+"""Machine translation: one entry point, `translate_batch`, and one module per engine.
+
+Which engine serves a language pair comes from settings (`TARJAMA_MT_ENGINES`). Engine
+libraries are imported only when a translation runs, so the web process never loads them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from service.segments import repair_placeholders
+from service.settings import Settings
+
+
+class EngineError(RuntimeError):
+    """The engine cannot translate this pair (missing model or package) or crashed."""
+
+
+def translate_batch(settings: Settings, texts: list[str], source: str, target: str) -> list[str]:
+    """Translate segments (with `<g1>`-style placeholders) in as few engine calls as possible."""
+    if not texts:
+        return []
+    engine = importlib.import_module(f"workers.mt.{settings.engine_for(source, target)}")
+    result = engine.translate_batch(texts, source, target, settings)
+    if len(result) != len(texts):
+        raise EngineError(f"engine returned {len(result)} translations for {len(texts)} segments")
+    return result
+
+
+def keep_placeholders(translated: str, source: str) -> tuple[str, bool]:
+    """Put back placeholders the engine lost; True when any had to be moved."""
+    return repair_placeholders(translated, source)

@@ -1,0 +1,36 @@
+"""Celery tasks: thin wrappers that take ids and call plain functions in `drafting`."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.db import make_engine, make_session_factory
+from service.settings import Settings
+from workers import drafting
+from workers.celery import SWEEP_TASK, TRANSLATE_TASK, app
+
+
+def _settings() -> Settings:
+    return app.tarjama_settings
+
+
+@cache
+def _sessions() -> sessionmaker[Session]:
+    """One engine per worker process, made on first use (never at import)."""
+    return make_session_factory(make_engine(_settings()))
+
+
+@app.task(name=TRANSLATE_TASK)
+def translate_post(post_id: int, locale: str) -> str:
+    return drafting.draft_translation(_sessions(), _settings(), post_id, locale)
+
+
+@app.task(name=SWEEP_TASK)
+def sweep() -> int:
+    from service import dispatch
+
+    stuck = drafting.find_stuck(_sessions(), _settings())
+    dispatch.enqueue_translations(_settings(), stuck)
+    return len(stuck)
