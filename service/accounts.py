@@ -31,7 +31,9 @@ def create_user(
     languages = [lang.strip() for lang in (languages or []) if lang.strip()]
     unknown = [lang for lang in languages if known_locales and lang not in known_locales]
     if unknown:
-        raise InvalidInput(f"unknown languages {', '.join(unknown)}; configured: {', '.join(known_locales)}", field="languages")
+        raise InvalidInput(
+            f"unknown languages {', '.join(unknown)}; configured: {', '.join(known_locales)}", field="languages"
+        )
     if role == Role.translator and not languages:
         raise InvalidInput("a translator needs at least one language (--languages fa,ar)", field="languages")
     if session.scalar(select(User).where(User.username == username)):

@@ -81,7 +81,9 @@ def tokens_create(name: str, label: str) -> None:
     with session_scope(_sessions(_settings())) as session:
         user = accounts.find_user(session, name)
         if user is None:
-            raise click.ClickException(f"no user named {name!r}: create one with 'tarjama users add {name} --role editor'")
+            raise click.ClickException(
+                f"no user named {name!r}: create one with 'tarjama users add {name} --role editor'"
+            )
         token = accounts.create_token(session, user, label)
         session.commit()
     click.echo(token)
@@ -101,13 +103,20 @@ def models_list() -> None:
     if not packages:
         click.echo(f"no Argos packages installed in {settings.effective_argos_dir}")
     for package in packages:
-        click.echo(f"{package.from_code} -> {package.to_code}  version {package.package_version}  {package.package_path}")
+        click.echo(
+            f"{package.from_code} -> {package.to_code}  version {package.package_version}  {package.package_path}"
+        )
 
 
 @models.command("install")
 @click.argument("source", required=False)
 @click.argument("target", required=False)
-@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Install a downloaded .argosmodel")
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Install a downloaded .argosmodel",
+)
 def models_install(source: str | None, target: str | None, file_: Path | None) -> None:
     """Install the SOURCE->TARGET model from the Argos index, or a local --file."""
     from workers.mt import argos
@@ -172,7 +181,12 @@ def resume() -> None:
 
     settings = _settings()
     with session_scope(_sessions(settings)) as session:
-        work = [(t.post_id, t.locale) for t in session.scalars(select(Translation).where(Translation.state == State.queued.value))]
+        work = [
+            (t.post_id, t.locale)
+            for t in session.scalars(select(Translation).where(Translation.state == State.queued.value))
+        ]
     click.echo(f"queued {dispatch.enqueue_translations(settings, work)} translations")
+
+
 if __name__ == "__main__":
     main()

@@ -59,7 +59,7 @@ POSTS = [
         "format": "html",
         "body": (
             "<p>The city museum reopens on Saturday with a new wing for <em>modern art</em>.</p>"
-            "<figure><img src=\"https://example.org/museum.jpg\" alt=\"The new museum wing\">"
+            '<figure><img src="https://example.org/museum.jpg" alt="The new museum wing">'
             "<figcaption>The new wing, seen from the park.</figcaption></figure>"
             "<p>Entry is free for children under 12.</p>"
         ),
@@ -76,7 +76,9 @@ def load(session: Session, settings: Settings) -> list[tuple[str, str, str]]:
     for name, password, role, languages in USERS:
         if accounts.find_user(session, name) is None:
             wanted = [lang for lang in languages if lang in settings.locales] or list(settings.target_locales)
-            accounts.create_user(session, name, role, password, wanted if role == "translator" else [], settings.locales)
+            accounts.create_user(
+                session, name, role, password, wanted if role == "translator" else [], settings.locales
+            )
     editor = accounts.find_user(session, "editor")
     for number, post in enumerate(POSTS):
         intake.submit_post(session, editor, post, settings, idempotency_key=f"demo-post-{number}")

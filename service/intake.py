@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +24,18 @@ from service.models import IdempotencyRecord, Post, Revision, Role, Segment, Tra
 from service.segments import extract
 from service.settings import Settings
 
-FIELDS = {"title", "lede", "body", "format", "tags", "categories", "author", "source_locale", "target_locales", "published_at"}
+FIELDS = {
+    "title",
+    "lede",
+    "body",
+    "format",
+    "tags",
+    "categories",
+    "author",
+    "source_locale",
+    "target_locales",
+    "published_at",
+}
 LIMITS = {"title": 300, "lede": 2000, "author": 200, "body": 500_000}
 
 
@@ -42,11 +53,15 @@ def submit_post(
         if len(idempotency_key) > 200:
             raise InvalidInput("Idempotency-Key is longer than 200 characters", field="Idempotency-Key")
         earlier = session.scalar(
-            select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == idempotency_key)
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == idempotency_key
+            )
         )
         if earlier is not None:
             if earlier.request_hash != request_hash:
-                raise InvalidInput("this Idempotency-Key was already used for a different request", field="Idempotency-Key")
+                raise InvalidInput(
+                    "this Idempotency-Key was already used for a different request", field="Idempotency-Key"
+                )
             return session.get(Post, earlier.post_id), False
     post = create_post(session, user, validate_post(payload, settings))
     if idempotency_key:
@@ -118,8 +133,13 @@ def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
     )
     for position, segment in enumerate(extraction.segments):
         revision.segments.append(
-            Segment(position=position, block=segment.block, source_text=segment.text,
-                    source_hash=segment.source_hash, markup=segment.markup)
+            Segment(
+                position=position,
+                block=segment.block,
+                source_text=segment.text,
+                source_hash=segment.source_hash,
+                markup=segment.markup,
+            )
         )
     return revision
 
@@ -210,5 +230,8 @@ def _moment(value: Any) -> datetime:
         try:
             moment = datetime.combine(date.fromisoformat(value), time(12, 0))
         except ValueError:
-            raise InvalidInput(f"published_at {value!r} is not an ISO 8601 date (2026-11-23 or 2026-11-23T09:30:00Z)", field="published_at") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            raise InvalidInput(
+                f"published_at {value!r} is not an ISO 8601 date (2026-11-23 or 2026-11-23T09:30:00Z)",
+                field="published_at",
+            ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

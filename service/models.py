@@ -8,7 +8,7 @@ one PublishedPage per (post, locale).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,17 +17,17 @@ from service.db import Base
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     editor = "editor"
     translator = "translator"
     reader = "reader"
 
 
-class State(str, enum.Enum):
+class State(enum.StrEnum):
     queued = "queued"
     translating = "translating"
     awaiting_review = "awaiting_review"
@@ -39,7 +39,7 @@ class State(str, enum.Enum):
     failed = "failed"
 
 
-class Origin(str, enum.Enum):
+class Origin(enum.StrEnum):
     mt = "mt"
     tm = "tm"
     human = "human"

@@ -32,7 +32,7 @@ def publish(session: Session, translation: Translation) -> PublishedPage:
 
 def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
     segments = revision.segments
-    html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments)]
+    html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments, strict=True)]
     title = " ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block == "title")
     page = session.scalar(select(PublishedPage).where(PublishedPage.post_id == post.id, PublishedPage.locale == locale))
     if page is None:
@@ -47,9 +47,7 @@ def _store_page(session: Session, post: Post, locale: str, revision: Revision, t
 
 
 def page_for(session: Session, locale: str, slug: str) -> PublishedPage | None:
-    return session.scalar(
-        select(PublishedPage).join(Post).where(Post.slug == slug, PublishedPage.locale == locale)
-    )
+    return session.scalar(select(PublishedPage).join(Post).where(Post.slug == slug, PublishedPage.locale == locale))
 
 
 def published_locales(session: Session, post_id: int) -> list[str]:

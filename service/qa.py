@@ -36,7 +36,11 @@ def check_segment(source: str, draft: str) -> list[str]:
         warnings.append(NUMBERS_CHANGED)
     if sorted(placeholders_of(source)) != sorted(placeholders_of(draft)):
         warnings.append(MARKUP_LOST)
-    if len(source_plain) > 3 and source_plain.casefold() == draft_plain.casefold() and any(c.isalpha() for c in source_plain):
+    if (
+        len(source_plain) > 3
+        and source_plain.casefold() == draft_plain.casefold()
+        and any(c.isalpha() for c in source_plain)
+    ):
         warnings.append(UNTRANSLATED)
     ratio = len(draft_plain) / max(len(source_plain), 1)
     if len(source_plain) >= 20 and not 0.4 <= ratio <= 2.5:

@@ -85,10 +85,10 @@ def split_sentences(text: str) -> list[str]:
     sentences, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start()
-        candidate = text[start:match.end()].strip()
-        if _inside_placeholder(text, end) or _is_abbreviation(text[start:end + 1]):
+        candidate = text[start : match.end()].strip()
+        if _inside_placeholder(text, end) or _is_abbreviation(text[start : end + 1]):
             continue
-        rest = text[match.end():]
+        rest = text[match.end() :]
         if rest and not (rest[0].isupper() or rest[0].isdigit() or not rest[0].isascii() or rest[0] in "\"'“«(<"):
             continue
         sentences.append(candidate)
@@ -218,7 +218,7 @@ def restore(text: str, markup: dict[str, str]) -> str:
     """
     out, open_tags, position = [], [], 0
     for match in PLACEHOLDER.finditer(text):
-        out.append(html.escape(text[position:match.start()], quote=False))
+        out.append(html.escape(text[position : match.start()], quote=False))
         position = match.end()
         closing, g_number, x_number = match.groups()
         key = f"x{x_number}" if x_number else f"g{g_number}"

@@ -73,9 +73,7 @@ def parse_engines(spec: str) -> tuple[tuple[str, str], ...]:
     for item in filter(None, (part.strip() for part in spec.split(","))):
         pattern, sep, engine = item.partition("=")
         if not sep or engine.strip() not in {"argos", "apertium"}:
-            raise SettingsError(
-                f"TARJAMA_MT_ENGINES: cannot read {item!r}; write pairs like 'en-es=apertium,*=argos'"
-            )
+            raise SettingsError(f"TARJAMA_MT_ENGINES: cannot read {item!r}; write pairs like 'en-es=apertium,*=argos'")
         rules.append((pattern.strip(), engine.strip()))
     return tuple(rules)
 

@@ -37,8 +37,21 @@ def start_redis(data_dir: Path, port: int) -> subprocess.Popen:
     redis_dir = data_dir.resolve() / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir),
-         "--appendonly", "yes", "--save", "", "--daemonize", "no"],
+        [
+            executable,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(redis_dir),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -87,15 +100,14 @@ def _wait(children: list[tuple[str, subprocess.Popen]]) -> int:
         stopping["flag"] = True
 
     signal.signal(signal.SIGTERM, on_signal)
-    try:
-        while not stopping["flag"]:
-            for name, process in children:
-                if process.poll() is not None:
-                    click.echo(f"{name} exited with code {process.returncode}; stopping the stack", err=True)
-                    return 1
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    signal.signal(signal.SIGINT, on_signal)  # also when started with SIGINT ignored (background jobs)
+    while not stopping["flag"]:
+        for name, process in children:
+            if process.poll() is not None:
+                click.echo(f"{name} exited with code {process.returncode}; stopping the stack", err=True)
+                return 1
+        time.sleep(0.5)
+    click.echo("stopping Tarjama")
     return 0
 
 

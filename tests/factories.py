@@ -55,12 +55,12 @@ def story(**overrides) -> dict:
         "lede": "The schools will take 1,200 pupils from September.",
         "format": "html",
         "body": (
-            "<p>The council approved the plan on Tuesday. Read <a href=\"https://example.org/plan\">the full plan</a> "
+            '<p>The council approved the plan on Tuesday. Read <a href="https://example.org/plan">the full plan</a> '
             "before the <em>public meeting</em>.</p>"
             "<h2>What changes for families</h2>"
             "<ul><li>Two primary schools in the north.</li><li>One secondary school near the river.</li></ul>"
             "<blockquote><p>We have waited ten years for this.</p></blockquote>"
-            "<figure><img src=\"https://example.org/school.jpg\" alt=\"The new school\"><figcaption>The new school in the north.</figcaption></figure>"
+            '<figure><img src="https://example.org/school.jpg" alt="The new school"><figcaption>The new school in the north.</figcaption></figure>'
         ),
         "tags": ["education", "city"],
         "categories": ["Local"],

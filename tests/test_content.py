@@ -16,7 +16,9 @@ def test_html_loses_scripts_handlers_and_unsafe_links_but_keeps_story_markup():
 
 
 def test_markdown_renders_structure_and_ignores_raw_html():
-    html = body_to_safe_html("# Head\n\nSome **bold** and [link](https://x.org).\n\n- a\n- b\n\n<script>x</script>", "markdown")
+    html = body_to_safe_html(
+        "# Head\n\nSome **bold** and [link](https://x.org).\n\n- a\n- b\n\n<script>x</script>", "markdown"
+    )
     assert "<h2>Head</h2>" in html
     assert "<strong>bold</strong>" in html and '<a href="https://x.org" rel="noopener">link</a>' in html
     assert "<li>a</li>" in html

@@ -5,14 +5,20 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from service.models import TranslatedSegment, Translation, utcnow
-from workers.drafting import draft_translation, find_stuck
 from tests.factories import submit
+from workers.drafting import draft_translation, find_stuck
 
 
 def rows(sessions, translation_id):
     with sessions() as session:
-        return [(s.position, s.text, s.origin) for s in session.scalars(
-            select(TranslatedSegment).where(TranslatedSegment.translation_id == translation_id).order_by(TranslatedSegment.position))]
+        return [
+            (s.position, s.text, s.origin)
+            for s in session.scalars(
+                select(TranslatedSegment)
+                .where(TranslatedSegment.translation_id == translation_id)
+                .order_by(TranslatedSegment.position)
+            )
+        ]
 
 
 def test_draft_stores_one_row_per_segment_and_running_twice_changes_nothing(client, people, sessions, settings):
@@ -58,7 +64,9 @@ def test_sweep_finds_translations_stuck_too_long_and_resets_their_clock(client, 
     long_ago = utcnow() - timedelta(seconds=settings.stuck_after_seconds + 60)
     with sessions() as session:
         session.execute(update(Translation).where(Translation.id == es).values(state_changed_at=long_ago))
-        session.execute(update(Translation).where(Translation.id == fr).values(state="translating", state_changed_at=long_ago))
+        session.execute(
+            update(Translation).where(Translation.id == fr).values(state="translating", state_changed_at=long_ago)
+        )
         session.commit()
     assert sorted(find_stuck(sessions, settings)) == [(post["id"], "es"), (post["id"], "fr")]
     assert find_stuck(sessions, settings) == []

@@ -62,7 +62,7 @@ def test_each_invalid_field_is_named_and_nothing_is_stored(client, people, sessi
         "title": {"title": "  "},
         "body": {"body": ""},
         "format": {"format": "docx"},
-        "tags": {"tags": "education,city".split(",") + [5]},
+        "tags": {"tags": ["education", "city"] + [5]},
         "target_locales": {"target_locales": ["it"]},
         "source_locale": {"source_locale": "xx"},
         "published_at": {"published_at": "next tuesday"},
@@ -78,7 +78,9 @@ def test_each_invalid_field_is_named_and_nothing_is_stored(client, people, sessi
 
 
 def test_broken_json_is_400_and_oversized_is_413(client, people, app):
-    broken = client.post("/api/v1/posts", data="{not json", headers={**people.editor.auth, "Content-Type": "application/json"})
+    broken = client.post(
+        "/api/v1/posts", data="{not json", headers={**people.editor.auth, "Content-Type": "application/json"}
+    )
     assert broken.status_code == 400
     assert broken.get_json()["error"]["message"] == "the request body is not valid JSON"
     huge = submit(client, people.editor, body="word " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 10))

@@ -7,7 +7,9 @@ from workers.mt import EngineError, argos
 
 
 def test_apertium_gives_real_spanish_and_keeps_placeholders(settings):
-    out = mt.translate_batch(settings, ["The cat is black.", "Read <g1>the report</g1> today.", "Hello world."], "en", "es")
+    out = mt.translate_batch(
+        settings, ["The cat is black.", "Read <g1>the report</g1> today.", "Hello world."], "en", "es"
+    )
     assert out[0] == "El gato es negro."
     assert "<g1>" in out[1] and "</g1>" in out[1] and "informe" in out[1]
     assert out[2] == "Hola Mundo."

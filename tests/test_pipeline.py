@@ -30,7 +30,10 @@ def stack(tmp_path_factory, database_url, redis_server, argos_dir):
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "workers", "worker", "--pool", "solo", "--loglevel", "INFO"],
-            env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while b"ready." not in log_path.read_bytes():
@@ -71,8 +74,11 @@ def test_spanish_post_travels_from_intake_to_reader_page(stack, client):
     assert client.get(french["url"], headers=people.maria.auth).get_json()["segments"][0]["text"].startswith("La ville")
 
     assert client.post(f"{es['url']}/claim", headers=people.maria.auth).status_code == 200
-    edited = client.patch(f"{es['url']}/segments/2", headers=people.maria.auth,
-                          json={"text": "El consejo aprobó el plan el martes.", "version": 1})
+    edited = client.patch(
+        f"{es['url']}/segments/2",
+        headers=people.maria.auth,
+        json={"text": "El consejo aprobó el plan el martes.", "version": 1},
+    )
     assert edited.status_code == 200
     approved = client.post(f"{es['url']}/approve", headers=people.maria.auth).get_json()
     assert approved["state"] == "published"
@@ -111,7 +117,9 @@ def test_sweep_requeues_work_whose_message_was_lost(stack, client):
 
     with session_scope(sessions) as session:  # stored, but never queued (as if Redis had been down)
         editor = accounts.find_user(session, "editor")
-        post, _ = intake.submit_post(session, editor, factories.story(title="Lost message", target_locales=["es"]), settings)
+        post, _ = intake.submit_post(
+            session, editor, factories.story(title="Lost message", target_locales=["es"]), settings
+        )
         post.translations[0].state_changed_at = utcnow().replace(year=2020)
         session.commit()
         post_id = post.id

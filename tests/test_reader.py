@@ -2,8 +2,8 @@
 
 import html5lib
 
-from workers.drafting import draft_translation
 from tests.factories import submit
+from workers.drafting import draft_translation
 
 
 def publish(client, people, sessions, settings, locale, translator):
@@ -49,7 +49,10 @@ def test_missing_locale_gives_a_localised_404_linking_existing_versions(client, 
     doc = parse(response)
     assert doc.attrib["lang"] == "fr"
     assert doc.find(".//h1").text == "Page introuvable"
-    assert sorted(a.get("href") for a in doc.findall(".//main//a")) == [f"/en/posts/{post['slug']}", f"/es/posts/{post['slug']}"]
+    assert sorted(a.get("href") for a in doc.findall(".//main//a")) == [
+        f"/en/posts/{post['slug']}",
+        f"/es/posts/{post['slug']}",
+    ]
 
 
 def test_unknown_slug_or_locale_is_404(client):

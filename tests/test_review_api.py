@@ -1,7 +1,7 @@
 """Claim, edit, approve, reject and retry through the API, with the permissions they need."""
 
-from workers.drafting import draft_translation
 from tests.factories import submit
+from workers.drafting import draft_translation
 
 
 def drafted(client, people, sessions, settings, locale="es"):
@@ -43,7 +43,14 @@ def test_claim_edit_approve_publishes_and_records_history(client, people, sessio
     assert saved["origin"] == "human" and saved["version"] == 2
     approved = act(client, people.maria, tid, "approve").get_json()
     assert approved["state"] == "published" and approved["page"] == f"/es/posts/{post['slug']}"
-    assert [e["action"] for e in approved["history"]] == ["queued", "drafted", "claimed", "edited", "approved", "published"]
+    assert [e["action"] for e in approved["history"]] == [
+        "queued",
+        "drafted",
+        "claimed",
+        "edited",
+        "approved",
+        "published",
+    ]
     page = client.get(approved["page"])
     assert page.status_code == 200 and "Tres escuelas nuevas abren en la ciudad" in page.get_data(as_text=True)
 

@@ -14,15 +14,17 @@ def test_defaults_give_sqlite_under_var_and_six_locales():
 
 
 def test_environment_overrides_every_documented_variable(tmp_path):
-    settings = load_settings({
-        "TARJAMA_DATA_DIR": str(tmp_path),
-        "TARJAMA_DATABASE_URL": "postgresql+psycopg://u@h/db",
-        "TARJAMA_REDIS_URL": "redis://r:6379/3",
-        "TARJAMA_LOCALES": "es, en ,fa",
-        "TARJAMA_SOURCE_LOCALE": "es",
-        "TARJAMA_MT_ENGINES": "es-en=apertium,*=argos",
-        "TARJAMA_SECRET_KEY": "s3cret",
-    })
+    settings = load_settings(
+        {
+            "TARJAMA_DATA_DIR": str(tmp_path),
+            "TARJAMA_DATABASE_URL": "postgresql+psycopg://u@h/db",
+            "TARJAMA_REDIS_URL": "redis://r:6379/3",
+            "TARJAMA_LOCALES": "es, en ,fa",
+            "TARJAMA_SOURCE_LOCALE": "es",
+            "TARJAMA_MT_ENGINES": "es-en=apertium,*=argos",
+            "TARJAMA_SECRET_KEY": "s3cret",
+        }
+    )
     assert settings.effective_database_url == "postgresql+psycopg://u@h/db"
     assert settings.effective_redis_url == "redis://r:6379/3"
     assert settings.locales == ("es", "en", "fa")

@@ -54,19 +54,24 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for (position, source), draft in zip(sources, drafts):
+        for (position, source), draft in zip(sources, drafts, strict=True):
             text, moved = mt.keep_placeholders(draft, source)
             warnings = qa.check_segment(source, text) + ([qa.MARKUP_MOVED] if moved else [])
-            session.add(TranslatedSegment(translation_id=translation.id, position=position, text=text,
-                                          origin="mt", warnings=warnings))
+            session.add(
+                TranslatedSegment(
+                    translation_id=translation.id, position=position, text=text, origin="mt", warnings=warnings
+                )
+            )
         translation.engine = engine_name
         translation.error = None
         translation.state = State.awaiting_review.value
         translation.state_changed_at = utcnow()
-        translation.events.append(TranslationEvent(
-            action="drafted",
-            detail=f"{len(sources)} segments machine-translated by {engine_name} in one batch call ({seconds:.2f} s)",
-        ))
+        translation.events.append(
+            TranslationEvent(
+                action="drafted",
+                detail=f"{len(sources)} segments machine-translated by {engine_name} in one batch call ({seconds:.2f} s)",
+            )
+        )
         session.commit()
         return translation.state
 
@@ -92,9 +97,11 @@ def find_stuck(sessions: sessionmaker[Session], settings: Settings) -> list[tupl
     """
     cutoff = utcnow() - timedelta(seconds=settings.stuck_after_seconds)
     with session_scope(sessions) as session:
-        stuck = list(session.scalars(
-            select(Translation).where(Translation.state.in_(DRAFTABLE), Translation.state_changed_at < cutoff)
-        ))
+        stuck = list(
+            session.scalars(
+                select(Translation).where(Translation.state.in_(DRAFTABLE), Translation.state_changed_at < cutoff)
+            )
+        )
         for translation in stuck:
             translation.state_changed_at = utcnow()
             translation.events.append(TranslationEvent(action="requeued", detail="found stuck by the sweep"))

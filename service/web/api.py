@@ -6,7 +6,7 @@ check the caller, call the domain, commit, and only then queue work.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request, url_for
@@ -160,7 +160,7 @@ def edit_segment(translation_id: int, position: int):
 
 def iso(moment: datetime) -> str:
     """ISO 8601 with the UTC offset (SQLite hands back naive UTC datetimes)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def post_json(post: Post) -> dict:
@@ -193,7 +193,8 @@ def translation_summary(translation: Translation) -> dict:
         "updated_at": iso(translation.state_changed_at),
         "url": url_for("api.get_translation", translation_id=translation.id),
         "page": url_for("reader.post_page", locale=translation.locale, slug=translation.post.slug)
-        if translation.state == State.published.value else None,
+        if translation.state == State.published.value
+        else None,
     }
 
 

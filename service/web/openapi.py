@@ -6,10 +6,15 @@ _ERROR = {"$ref": "#/components/responses/Error"}
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-def _op(summary: str, ok: str = "200", body: str | None = None, params: list | None = None, errors=(401, 403, 404)) -> dict:
+def _op(
+    summary: str, ok: str = "200", body: str | None = None, params: list | None = None, errors=(401, 403, 404)
+) -> dict:
     operation: dict = {"summary": summary, "responses": {ok: {"description": "OK"}, **{str(e): _ERROR for e in errors}}}
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
+        }
     if params:
         operation["parameters"] = params
     return operation
@@ -21,42 +26,86 @@ OPENAPI = {
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "paths": {
-        "/posts": {"post": _op("Submit a post for translation", "201", "PostInput",
-                               [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}],
-                               (400, 401, 403, 413, 422))},
+        "/posts": {
+            "post": _op(
+                "Submit a post for translation",
+                "201",
+                "PostInput",
+                [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}],
+                (400, 401, 403, 413, 422),
+            )
+        },
         "/posts/{id}": {"get": _op("A post with its per-locale states", params=[_ID])},
-        "/translations": {"get": _op("Translations, filtered", params=[
-            {"name": "locale", "in": "query", "schema": {"type": "string"}},
-            {"name": "state", "in": "query", "schema": {"type": "string"}}], errors=(401, 403, 422))},
+        "/translations": {
+            "get": _op(
+                "Translations, filtered",
+                params=[
+                    {"name": "locale", "in": "query", "schema": {"type": "string"}},
+                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                ],
+                errors=(401, 403, 422),
+            )
+        },
         "/translations/{id}": {"get": _op("A translation with its segments and history", params=[_ID])},
         **{
-            f"/translations/{{id}}/{action}": {"post": _op(f"{action.capitalize()} a translation", params=[_ID], errors=(401, 403, 404, 409, 422))}
+            f"/translations/{{id}}/{action}": {
+                "post": _op(f"{action.capitalize()} a translation", params=[_ID], errors=(401, 403, 404, 409, 422))
+            }
             for action in ("claim", "release", "approve", "reject", "retry")
         },
-        "/translations/{id}/segments/{n}": {"patch": _op(
-            "Save one segment (optimistic: send the version you edited)", body="SegmentEdit",
-            params=[_ID, {"name": "n", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            errors=(401, 403, 404, 409, 422))},
+        "/translations/{id}/segments/{n}": {
+            "patch": _op(
+                "Save one segment (optimistic: send the version you edited)",
+                body="SegmentEdit",
+                params=[_ID, {"name": "n", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                errors=(401, 403, 404, 409, 422),
+            )
+        },
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+        "responses": {
+            "Error": {
+                "description": "Error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        },
         "schemas": {
-            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}}}}},
-            "PostInput": {"type": "object", "required": ["title", "body"], "additionalProperties": False, "properties": {
-                "title": {"type": "string", "maxLength": 300},
-                "lede": {"type": "string", "maxLength": 2000},
-                "body": {"type": "string"},
-                "format": {"enum": ["text", "html", "markdown"], "default": "text"},
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "categories": {"type": "array", "items": {"type": "string"}},
-                "author": {"type": "string"},
-                "source_locale": {"type": "string"},
-                "target_locales": {"type": "array", "items": {"type": "string"}},
-                "published_at": {"type": "string", "format": "date-time"}}},
-            "SegmentEdit": {"type": "object", "required": ["text", "version"], "properties": {
-                "text": {"type": "string"}, "version": {"type": "integer"}}},
+            "Error": {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "field": {"type": ["string", "null"]},
+                        },
+                    }
+                },
+            },
+            "PostInput": {
+                "type": "object",
+                "required": ["title", "body"],
+                "additionalProperties": False,
+                "properties": {
+                    "title": {"type": "string", "maxLength": 300},
+                    "lede": {"type": "string", "maxLength": 2000},
+                    "body": {"type": "string"},
+                    "format": {"enum": ["text", "html", "markdown"], "default": "text"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "categories": {"type": "array", "items": {"type": "string"}},
+                    "author": {"type": "string"},
+                    "source_locale": {"type": "string"},
+                    "target_locales": {"type": "array", "items": {"type": "string"}},
+                    "published_at": {"type": "string", "format": "date-time"},
+                },
+            },
+            "SegmentEdit": {
+                "type": "object",
+                "required": ["text", "version"],
+                "properties": {"text": {"type": "string"}, "version": {"type": "integer"}},
+            },
         },
     },
 }

@@ -38,6 +38,8 @@ def post_page(locale: str, slug: str):
 
 
 def _pages_of(post_id: int) -> list[PublishedPage]:
-    return list(get_session().scalars(
-        select(PublishedPage).where(PublishedPage.post_id == post_id).order_by(PublishedPage.locale)
-    ))
+    return list(
+        get_session().scalars(
+            select(PublishedPage).where(PublishedPage.post_id == post_id).order_by(PublishedPage.locale)
+        )
+    )

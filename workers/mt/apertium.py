@@ -60,7 +60,7 @@ def _to_markup(text: str) -> str:
     """Escape the text, keep placeholders as tags Apertium will leave alone."""
     parts, position = [], 0
     for match in PLACEHOLDER.finditer(text):
-        parts.append(html.escape(text[position:match.start()], quote=False))
+        parts.append(html.escape(text[position : match.start()], quote=False))
         parts.append(match.group(0))
         position = match.end()
     parts.append(html.escape(text[position:], quote=False))

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Set up Tarjama on a fresh Debian machine: system packages, a virtualenv in .venv, compiled catalogs.
+# Safe to run again; it only installs what is missing.
+#   TARJAMA_SETUP_TEST=1  also installs what the tests need (PostgreSQL, docker-compose, test extras).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(redis-server apertium apertium-eng-spa apertium-fr-es gettext)
+if [[ "${TARJAMA_SETUP_TEST:-}" == 1 ]]; then
+  apt_packages+=(postgresql docker-compose)
+fi
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if (( ${#missing[@]} )); then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+pip=(.venv/bin/python -m pip install -q)
+"${pip[@]}" --upgrade pip
+
+# argostranslate declares stanza (which needs torch) and spacy. A plain install would pull a
+# multi-GB CUDA torch, so: CPU torch first (the wheel on disk if there is one), then the rest.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  wheel=$(ls /opt/wheels/torch-2.13.0+cpu-*.whl 2>/dev/null | head -n1 || true)
+  if [[ -n "$wheel" ]]; then
+    "${pip[@]}" "$wheel"
+  else
+    "${pip[@]}" torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+  fi
+fi
+"${pip[@]}" stanza==1.10.1 onnxruntime filelock
+"${pip[@]}" --no-deps argostranslate==1.11.0 minisbd==0.9.5
+if [[ "${TARJAMA_SETUP_TEST:-}" == 1 ]]; then
+  "${pip[@]}" -e ".[test]"
+else
+  "${pip[@]}" -e .
+fi
+.venv/bin/pybabel compile -d locales >/dev/null 2>&1
+echo "setup done: .venv is ready"

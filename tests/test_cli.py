@@ -1,0 +1,167 @@
+"""The `tarjama` command as an operator uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from service.app import create_app
+from service.cli import main
+from service.settings import load_settings
+from tests.conftest import ROOT, free_port, make_env
+from tests.factories import story
+from workers.mt import argos
+from workers.mt.synthetic import build_package
+
+
+@pytest.fixture
+def cli_env(tmp_path, database_url, redis_server, argos_dir):
+    from tests.conftest import fresh_database
+
+    env = make_env(fresh_database(database_url, tmp_path), tmp_path / "data", f"{redis_server}/1", tmp_path / "argos")
+    return env
+
+
+def invoke(env, *args):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_init_users_and_token_give_a_working_api_login(cli_env):
+    assert "database ready" in invoke(cli_env, "init").output
+    assert invoke(cli_env, "init").exit_code == 0  # idempotent
+    added = invoke(cli_env, "users", "add", "nadia", "--role", "editor", "--password", "long enough pw")
+    assert added.exit_code == 0 and "user nadia (editor) created" in added.output
+    token = invoke(cli_env, "tokens", "create", "nadia").output.strip()
+    assert token.startswith("trj_")
+    client = create_app(load_settings(cli_env)).test_client()
+    response = client.post(
+        "/api/v1/posts", json=story(target_locales=["es"]), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 201
+
+
+def test_user_errors_name_the_problem(cli_env):
+    invoke(cli_env, "init")
+    translator = invoke(cli_env, "users", "add", "ali", "--role", "translator", "--password", "long enough pw")
+    assert translator.exit_code == 1 and "--languages fa,ar" in translator.output
+    unknown = invoke(
+        cli_env, "users", "add", "ali", "--role", "translator", "--languages", "it", "--password", "long enough pw"
+    )
+    assert "unknown languages it" in unknown.output
+    generated = invoke(cli_env, "users", "add", "ali", "--role", "translator", "--languages", "fa,ar")
+    assert "password: " in generated.output
+    assert "already exists" in invoke(cli_env, "users", "add", "ali", "--role", "editor").output
+    assert "no user named 'bob'" in invoke(cli_env, "tokens", "create", "bob").output
+
+
+def test_models_install_from_a_file_and_list(cli_env, tmp_path):
+    assert "no Argos packages installed" in invoke(cli_env, "models", "list").output
+    archive = build_package(tmp_path / "archives", "en", "ar")
+    assert "installed" in invoke(cli_env, "models", "install", "--file", str(archive)).output
+    assert "en -> ar" in invoke(cli_env, "models", "list").output
+    broken = tmp_path / "broken.argosmodel"
+    broken.write_text("not a zip")
+    assert "could not install" in invoke(cli_env, "models", "install", "--file", str(broken)).output
+
+
+def test_models_install_downloads_from_the_index(cli_env, tmp_path, monkeypatch):
+    """The remote index and download are the one edge faked here: no internet on these machines."""
+    archive = build_package(tmp_path / "remote", "en", "it")
+    index = [
+        {
+            "from_code": "en",
+            "to_code": "it",
+            "package_version": "1.9",
+            "links": ["https://example.invalid/en_it.argosmodel"],
+        }
+    ]
+    remote = {"index.json": json.dumps(index).encode(), "en_it.argosmodel": archive.read_bytes()}
+    monkeypatch.setattr(argos, "fetch", lambda url, timeout=30: remote[url.rsplit("/", 1)[1]])
+    result = invoke({**cli_env, "TARJAMA_LOCALES": "en,it"}, "models", "install", "en", "it")
+    assert result.exit_code == 0 and "installed Argos en->it 1.9" in result.output
+    assert "en -> it" in invoke(cli_env, "models", "list").output
+    missing = invoke(cli_env, "models", "install", "en", "xx")
+    assert "has no en->xx package (it has: en-it)" in missing.output
+
+
+def test_models_install_offline_says_how_to_install_a_file(cli_env):
+    result = invoke(cli_env, "models", "install", "en", "fr")
+    assert result.exit_code == 1 and "tarjama models install --file" in result.output
+
+
+def test_run_without_redis_server_names_the_package(cli_env, tmp_path):
+    env = {**cli_env, "TARJAMA_REDIS_URL": "", "PATH": str(tmp_path)}
+    result = invoke(env, "run")
+    assert result.exit_code == 1 and "redis-server not found: apt-get install redis-server" in result.output
+
+
+@pytest.mark.integration
+def test_run_starts_redis_web_worker_and_beat_and_ctrl_c_stops_them(tmp_path):
+    port = free_port()
+    env = {**os.environ, "TARJAMA_DATA_DIR": str(tmp_path / "data"), "TARJAMA_SECRET_KEY": "x"}
+    env.pop("TARJAMA_REDIS_URL", None)
+    env.pop("TARJAMA_DATABASE_URL", None)
+    with open(tmp_path / "run.log", "wb") as log:
+        stack = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "run", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert json.load(response) == {"status": "ok"}
+                    break
+            except OSError:
+                assert stack.poll() is None, (tmp_path / "run.log").read_text()
+                assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()
+                time.sleep(0.5)
+        while b"ready." not in (tmp_path / "run.log").read_bytes():
+            assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()
+            time.sleep(0.3)
+        children = subprocess.run(
+            ["pgrep", "-s", str(os.getpgid(stack.pid))], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) >= 5  # tarjama, redis, gunicorn (+ its workers), celery worker, beat
+        os.killpg(stack.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        assert stack.wait(timeout=60) == 0
+        left = subprocess.run(["pgrep", "-s", str(stack.pid)], capture_output=True, text=True).stdout.split()
+        assert left == [], "processes left after Ctrl-C"
+        assert (Path(tmp_path) / "data" / "redis" / "appendonlydir").exists()
+    finally:
+        if stack.poll() is None:
+            os.killpg(stack.pid, signal.SIGKILL)
+
+
+def test_demo_loads_users_posts_and_models_once(cli_env):
+    env = {**cli_env, "TARJAMA_LOCALES": "en,es,fa"}
+    env.pop("TARJAMA_MT_ENGINES")
+    first = invoke(env, "demo", "--no-run")
+    assert first.exit_code == 0, first.output
+    assert "editor       demo-editor-2026" in first.output
+    assert "synthetic Argos package en->fa" in first.output
+    assert invoke(env, "demo", "--no-run").exit_code == 0
+    client = create_app(load_settings(env)).test_client()
+    page = client.get("/en/posts/city-opens-three-new-schools")
+    assert page.status_code == 200 and "<strong>full plan</strong>" in page.get_data(as_text=True)
+    login = CliRunner().invoke(main, ["tokens", "create", "editor"], env=env)
+    posts = [
+        client.get(f"/api/v1/posts/{n}", headers={"Authorization": f"Bearer {login.output.strip()}"})
+        for n in (1, 2, 3, 4)
+    ]
+    assert [p.status_code for p in posts] == [200, 200, 200, 404]
+    assert [t["locale"] for t in posts[0].get_json()["translations"]] == ["es", "fa"]
