@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.errors import Conflict, InvalidInput
-from service.models import ApiToken, Role, User, utcnow
+from service.models import ApiToken, LoginAttempt, Role, User, utcnow
 
 
 def create_user(
@@ -70,3 +71,36 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     record.last_used_at = utcnow()
     return record.user
+
+
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+def login_wait_seconds(session: Session, username: str, address: str) -> int:
+    """Seconds before this name may try again from this address (0: go ahead).
+
+    Five failures within fifteen minutes lock that name from that address until the
+    oldest of them leaves the window.
+    """
+    since = utcnow() - FAILED_LOGIN_WINDOW
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.at > since
+    )
+    failures, oldest = session.execute(query).one()
+    if failures < MAX_FAILED_LOGINS:
+        return 0
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=since.tzinfo)
+    return max(1, int((oldest + FAILED_LOGIN_WINDOW - utcnow()).total_seconds()))
+
+
+def record_failed_login(session: Session, username: str, address: str) -> None:
+    session.add(LoginAttempt(username=username[:80], address=address[:64]))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - FAILED_LOGIN_WINDOW * 4))
+
+
+def set_ui_locale(user: User, locale: str, known_locales: tuple[str, ...]) -> None:
+    if locale not in known_locales:
+        raise InvalidInput(f"unknown language {locale!r}", field="locale")
+    user.ui_locale = locale

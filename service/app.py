@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from service.settings import Settings, dev_secret, load_settings
@@ -15,21 +17,30 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_post_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
         BABEL_TRANSLATION_DIRECTORIES=str(settings.translations_dir),
         BABEL_DEFAULT_LOCALE=settings.source_locale,
-        JSON_SORT_KEYS=False,
+        SITE_NAME=settings.site_name,
     )
     app.extensions["tarjama.settings"] = settings
 
-    from service.web import database, i18n
+    from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
 
     database.init_app(app, settings)
+    auth.login_manager.init_app(app)
     i18n.init_app(app, settings)
-
-    from service.web import api, errors, health, reader
-
+    labels.init_app(app)
+    security.init_app(app, exempt=[api.bp])
     errors.init_app(app)
+
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(review_queue.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(reader.bp)
     return app

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Mark a message for the UI catalogs; the web layer translates it when it shows it.
+
+    Domain code stays free of Flask: it raises with an English template and its parameters
+    (`%(name)s`), the API answers in English, pages answer in the user's language.
+    """
+    return message
+
+
 class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, field: str | None = None, **extra: object) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, field: str | None = None, params: dict | None = None, **extra: object) -> None:
+        self.template = template
+        self.params = params or {}
+        self.message = template % self.params if self.params else template
+        super().__init__(self.message)
         self.field = field
         self.extra = extra
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from service import publishing
 from service.content import FORMATS, body_to_safe_html
-from service.errors import Forbidden, InvalidInput
+from service.errors import N_, Forbidden, InvalidInput
 from service.models import IdempotencyRecord, Post, Revision, Role, Segment, Translation, TranslationEvent, User, utcnow
 from service.segments import extract
 from service.settings import Settings
@@ -47,11 +47,11 @@ def submit_post(
     Returns (post, created). Reusing a key for a different request is an error.
     """
     if user.role not in (Role.editor, Role.admin):
-        raise Forbidden("only editors and admins can submit posts")
+        raise Forbidden(N_("only editors and admins can submit posts"))
     request_hash = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
     if idempotency_key:
         if len(idempotency_key) > 200:
-            raise InvalidInput("Idempotency-Key is longer than 200 characters", field="Idempotency-Key")
+            raise InvalidInput(N_("Idempotency-Key is longer than 200 characters"), field="Idempotency-Key")
         earlier = session.scalar(
             select(IdempotencyRecord).where(
                 IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == idempotency_key
@@ -60,7 +60,7 @@ def submit_post(
         if earlier is not None:
             if earlier.request_hash != request_hash:
                 raise InvalidInput(
-                    "this Idempotency-Key was already used for a different request", field="Idempotency-Key"
+                    N_("this Idempotency-Key was already used for a different request"), field="Idempotency-Key"
                 )
             return session.get(Post, earlier.post_id), False
     post = create_post(session, user, validate_post(payload, settings))
@@ -72,10 +72,14 @@ def submit_post(
 def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
     """Check every field and return clean values; errors name the field."""
     if not isinstance(payload, dict):
-        raise InvalidInput("the request body must be a JSON object")
+        raise InvalidInput(N_("the request body must be a JSON object"))
     unknown = sorted(set(payload) - FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown field {unknown[0]!r}; allowed: {', '.join(sorted(FIELDS))}", field=unknown[0])
+        raise InvalidInput(
+            N_("unknown field %(name)s; allowed: %(allowed)s"),
+            field=unknown[0],
+            params={"name": repr(unknown[0]), "allowed": ", ".join(sorted(FIELDS))},
+        )
     clean: dict[str, Any] = {
         "title": _text(payload, "title", required=True),
         "lede": _text(payload, "lede"),
@@ -86,14 +90,14 @@ def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
     }
     body_format = payload.get("format", "text")
     if body_format not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
+        raise InvalidInput(N_("format must be one of %(formats)s"), field="format", params={"formats": ", ".join(FORMATS)})
     clean["format"] = body_format
     clean["source_locale"] = _locale(payload.get("source_locale", settings.source_locale), settings, "source_locale")
     clean["target_locales"] = _targets(payload, settings, clean["source_locale"])
     clean["published_at"] = _moment(payload.get("published_at"))
     clean["body_html"] = body_to_safe_html(clean["body"], body_format)
     if not clean["body_html"].strip():
-        raise InvalidInput("body has no content left after removing unsafe markup", field="body")
+        raise InvalidInput(N_("body has no content left after removing unsafe markup"), field="body")
     return clean
 
 
@@ -166,15 +170,17 @@ def _text(payload: dict, name: str, required: bool = False, keep_lines: bool = F
     value = payload.get(name)
     if value is None or value == "":
         if required:
-            raise InvalidInput(f"{name} is required", field=name)
+            raise InvalidInput(N_("%(name)s is required"), field=name, params={"name": name})
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string", field=name)
+        raise InvalidInput(N_("%(name)s must be a string"), field=name, params={"name": name})
     value = value.strip() if keep_lines else " ".join(value.split())
     if required and not value:
-        raise InvalidInput(f"{name} must not be blank", field=name)
+        raise InvalidInput(N_("%(name)s must not be blank"), field=name, params={"name": name})
     if len(value) > LIMITS[name]:
-        raise InvalidInput(f"{name} is longer than {LIMITS[name]} characters", field=name)
+        raise InvalidInput(
+            N_("%(name)s is longer than %(limit)d characters"), field=name, params={"name": name, "limit": LIMITS[name]}
+        )
     return value
 
 
@@ -183,21 +189,25 @@ def _labels(payload: dict, name: str) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(f"{name} must be a list of strings", field=name)
+        raise InvalidInput(N_("%(name)s must be a list of strings"), field=name, params={"name": name})
     labels = []
     for item in (" ".join(item.split()) for item in value):
         if len(item) > 60:
-            raise InvalidInput(f"each of {name} must be at most 60 characters", field=name)
+            raise InvalidInput(N_("each of %(name)s must be at most 60 characters"), field=name, params={"name": name})
         if item and item not in labels:
             labels.append(item)
     if len(labels) > 30:
-        raise InvalidInput(f"at most 30 {name}", field=name)
+        raise InvalidInput(N_("at most 30 %(name)s"), field=name, params={"name": name})
     return labels
 
 
 def _locale(value: Any, settings: Settings, field: str) -> str:
     if value not in settings.locales:
-        raise InvalidInput(f"{field} {value!r} is not a configured locale ({', '.join(settings.locales)})", field=field)
+        raise InvalidInput(
+            N_("%(name)s %(value)s is not a configured locale (%(locales)s)"),
+            field=field,
+            params={"name": field, "value": repr(value), "locales": ", ".join(settings.locales)},
+        )
     return value
 
 
@@ -208,12 +218,16 @@ def _targets(payload: dict, settings: Settings, source: str) -> list[str]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not value:
-        raise InvalidInput("target_locales must be a non-empty list of locales", field="target_locales")
+        raise InvalidInput(N_("target_locales must be a non-empty list of locales"), field="target_locales")
     targets = []
     for locale in value:
         _locale(locale, settings, "target_locales")
         if locale == source:
-            raise InvalidInput(f"target_locales must not include the source locale {source!r}", field="target_locales")
+            raise InvalidInput(
+                N_("target_locales must not include the source locale %(source)s"),
+                field="target_locales",
+                params={"source": repr(source)},
+            )
         if locale not in targets:
             targets.append(locale)
     return targets
@@ -223,7 +237,7 @@ def _moment(value: Any) -> datetime:
     if value in (None, ""):
         return utcnow()
     if not isinstance(value, str):
-        raise InvalidInput("published_at must be an ISO 8601 date or date-time string", field="published_at")
+        raise InvalidInput(N_("published_at must be an ISO 8601 date or date-time string"), field="published_at")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -231,7 +245,8 @@ def _moment(value: Any) -> datetime:
             moment = datetime.combine(date.fromisoformat(value), time(12, 0))
         except ValueError:
             raise InvalidInput(
-                f"published_at {value!r} is not an ISO 8601 date (2026-11-23 or 2026-11-23T09:30:00Z)",
+                N_("published_at %(value)s is not an ISO 8601 date (2026-11-23 or 2026-11-23T09:30:00Z)"),
                 field="published_at",
+                params={"value": repr(value)},
             ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

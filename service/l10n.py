@@ -35,4 +35,5 @@ def format_date(moment: datetime, locale: str, style: str = "long") -> str:
 
 
 def format_number(value: float, locale: str) -> str:
-    return format_decimal(value, locale=locale, numbering_system="default")
+    """Grouping, decimal sign and digits of the locale: 1,234.5 in en, ۱٬۲۳۴٫۵ in fa."""
+    return native_digits(format_decimal(value, locale=locale, numbering_system="default"), locale)

@@ -6,6 +6,8 @@ read the stored HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,18 +32,37 @@ def publish(session: Session, translation: Translation) -> PublishedPage:
     return page
 
 
-def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
+@dataclass
+class Rendered:
+    title: str
+    lede_html: str
+    body_html: str
+
+
+def render_revision(revision: Revision, texts: list[str]) -> Rendered:
+    """The page parts for one revision, given one text per segment (source or translation)."""
     segments = revision.segments
     html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments, strict=True)]
     title = " ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block == "title")
+    return Rendered(title, render(revision.skeleton["lede"], html), render(revision.skeleton["body"], html))
+
+
+def preview(translation: Translation) -> Rendered:
+    """The page as readers would see it if this draft were approved now."""
+    drafts = {segment.position: segment.text for segment in translation.segments}
+    return render_revision(translation.revision, [drafts.get(s.position, "") for s in translation.revision.segments])
+
+
+def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
+    rendered = render_revision(revision, texts)
     page = session.scalar(select(PublishedPage).where(PublishedPage.post_id == post.id, PublishedPage.locale == locale))
     if page is None:
         page = PublishedPage(post=post, locale=locale, published_at=utcnow())
         session.add(page)
     page.revision_id = revision.id
-    page.title = title
-    page.lede_html = render(revision.skeleton["lede"], html)
-    page.body_html = render(revision.skeleton["body"], html)
+    page.title = rendered.title
+    page.lede_html = rendered.lede_html
+    page.body_html = rendered.body_html
     page.updated_at = utcnow()
     return page
 

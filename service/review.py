@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from service import publishing, qa
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, utcnow
 from service.segments import normalise
 
@@ -42,7 +42,7 @@ def claim_expired(translation: Translation, idle_seconds: int) -> bool:
 
 def _require_translator(translation: Translation, user: User) -> None:
     if not user.can_translate(translation.locale):
-        raise Forbidden(f"you do not translate into {translation.locale!r}")
+        raise Forbidden(N_("you do not translate into %(locale)s"), params={"locale": translation.locale})
 
 
 def claim(session: Session, translation: Translation, user: User, idle_seconds: int) -> None:
@@ -54,13 +54,31 @@ def claim(session: Session, translation: Translation, user: User, idle_seconds: 
             return
         if not claim_expired(translation, idle_seconds):
             holder = translation.claimed_by.username if translation.claimed_by else "someone"
-            raise Conflict(f"this draft is being reviewed by {holder}", holder=holder)
+            raise Conflict(N_("this draft is being reviewed by %(holder)s"), params={"holder": holder}, holder=holder)
     elif translation.state not in CLAIMABLE:
-        raise Conflict(f"a draft in state {translation.state!r} cannot be claimed")
+        raise Conflict(N_("a draft in state %(state)s cannot be claimed"), params={"state": translation.state})
     translation.claimed_by_id = user.id
     translation.claimed_at = utcnow()
     move(translation, State.in_review)
     record(translation, user, "claimed")
+
+
+def reassign(session: Session, translation: Translation, admin: User, to_user: User) -> None:
+    """An admin hands a draft to another translator of its locale (e.g. the holder is away)."""
+    if admin.role != Role.admin:
+        raise Forbidden(N_("only admins can reassign drafts"))
+    if not to_user.can_translate(translation.locale) or to_user.role != Role.translator:
+        raise InvalidInput(
+            N_("%(name)s does not translate into %(locale)s"),
+            field="user",
+            params={"name": to_user.username, "locale": translation.locale},
+        )
+    if translation.state not in CLAIMABLE | {State.in_review.value}:
+        raise Conflict(N_("a draft in state %(state)s cannot be reassigned"), params={"state": translation.state})
+    translation.claimed_by_id = to_user.id
+    translation.claimed_at = utcnow()
+    move(translation, State.in_review)
+    record(translation, admin, "reassigned", to_user.username)
 
 
 def release(session: Session, translation: Translation, user: User) -> None:
@@ -74,10 +92,10 @@ def release(session: Session, translation: Translation, user: User) -> None:
 def _require_holder(translation: Translation, user: User) -> None:
     _require_translator(translation, user)
     if translation.state != State.in_review.value:
-        raise Conflict("claim the draft before changing it")
+        raise Conflict(N_("claim the draft before changing it"))
     if translation.claimed_by_id != user.id and user.role != Role.admin:
         holder = translation.claimed_by.username if translation.claimed_by else "someone"
-        raise Conflict(f"this draft is held by {holder}", holder=holder)
+        raise Conflict(N_("this draft is held by %(holder)s"), params={"holder": holder}, holder=holder)
 
 
 def edit_segment(
@@ -88,14 +106,14 @@ def edit_segment(
     segment = next((s for s in translation.segments if s.position == position), None)
     source = next((s for s in translation.revision.segments if s.position == position), None)
     if segment is None or source is None:
-        raise NotFound(f"segment {position} does not exist")
+        raise NotFound(N_("segment %(n)d does not exist"), params={"n": position})
     if not isinstance(text, str):
-        raise InvalidInput("text must be a string", field="text")
+        raise InvalidInput(N_("text must be a string"), field="text")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("version must be the segment's version number you edited", field="version")
+        raise InvalidInput(N_("version must be the segment's version number you edited"), field="version")
     if version != segment.version:
         raise Conflict(
-            "this segment was saved by someone else since you opened it",
+            N_("this segment was saved by someone else since you opened it"),
             field="version",
             current={"text": segment.text, "version": segment.version},
         )
@@ -114,7 +132,7 @@ def approve(session: Session, translation: Translation, user: User) -> None:
     """Approval publishes the locale at once."""
     _require_holder(translation, user)
     if any(not s.text.strip() for s in translation.segments):
-        raise InvalidInput("some segments are empty; fill them before approving", field="segments")
+        raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
     move(translation, State.approved)
     record(translation, user, "approved")
     translation.claimed_by_id = None
@@ -126,7 +144,7 @@ def approve(session: Session, translation: Translation, user: User) -> None:
 def reject(session: Session, translation: Translation, user: User, comment: object) -> None:
     _require_holder(translation, user)
     if not isinstance(comment, str) or not comment.strip():
-        raise InvalidInput("a rejection needs a comment saying what to fix", field="comment")
+        raise InvalidInput(N_("a rejection needs a comment saying what to fix"), field="comment")
     translation.review_comment = comment.strip()
     translation.claimed_by_id = None
     translation.claimed_at = None
@@ -137,8 +155,10 @@ def reject(session: Session, translation: Translation, user: User, comment: obje
 def retry(session: Session, translation: Translation, user: User) -> None:
     """Send a failed translation back to the machine-translation queue."""
     if user.role not in (Role.editor, Role.admin) and not user.can_translate(translation.locale):
-        raise Forbidden("only editors, admins and this locale's translators can retry")
+        raise Forbidden(N_("only editors, admins and this locale's translators can retry"))
     if translation.state != State.failed.value:
-        raise Conflict(f"only failed translations can be retried (this one is {translation.state!r})")
+        raise Conflict(
+            N_("only failed translations can be retried (this one is %(state)s)"), params={"state": translation.state}
+        )
     move(translation, State.queued)
     record(translation, user, "retried")

@@ -37,6 +37,7 @@ class Settings:
     claim_idle_seconds: int = 3600
     max_post_bytes: int = 1_000_000
     site_name: str = "Tarjama"
+    secure_cookies: bool = False
     translations_dir: Path = PROJECT_ROOT / "locales"
 
     @property
@@ -114,6 +115,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         claim_idle_seconds=_int(env, "TARJAMA_CLAIM_IDLE", 3600),
         max_post_bytes=_int(env, "TARJAMA_MAX_POST_BYTES", 1_000_000),
         site_name=env.get("TARJAMA_SITE_NAME", "Tarjama"),
+        secure_cookies=env.get("TARJAMA_SECURE_COOKIES", "0").lower() in {"1", "true", "yes"},
     )
 
 

@@ -73,3 +73,19 @@ def story(**overrides) -> dict:
 
 def submit(client, person: Person, **overrides):
     return client.post("/api/v1/posts", json=story(**overrides), headers=person.auth)
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'name="csrf-token" content="([^"]+)"', html)
+    return match.group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def page_token(client, path: str) -> str:
+    return csrf_token(client.get(path).get_data(as_text=True))

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from service.errors import DomainError
+
+
+PAGE_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("There is no page at this address."),
+    405: _l("This action is not allowed here."),
+    413: _l("What you sent is too large."),
+}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None, **extra: object):
@@ -21,6 +31,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
+            if error.code in PAGE_MESSAGES:
+                return render_template("error.html", code=error.code, message=PAGE_MESSAGES[error.code]), error.code
             return error
         code = (error.name or "error").lower().replace(" ", "_")
         if error.code == 413:

@@ -1,0 +1,88 @@
+"""Editors' desk: submit a post through a form, follow each post's translations, retry failures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service import dispatch, intake, review
+from service.errors import DomainError
+from service.models import Post, Role, Translation
+from service.web.auth import role_required
+from service.web.database import get_session, settings
+from service.web.labels import ui_message
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+editor_only = role_required(Role.editor, Role.admin)
+PROGRESS = {"queued": 0, "translating": 10, "failed": 0, "awaiting_review": 40, "rejected": 40,
+            "in_review": 60, "outdated": 20, "approved": 90, "published": 100}
+
+
+def progress(post: Post) -> int:
+    """How far the post's translations are, 0-100, as the progress bar shows it."""
+    if not post.translations:
+        return 100
+    return round(sum(PROGRESS.get(t.state, 0) for t in post.translations) / len(post.translations))
+
+
+def _my_posts() -> list[Post]:
+    query = select(Post).options(selectinload(Post.translations), selectinload(Post.revisions)).order_by(Post.id.desc()).limit(100)
+    if g.user.role != Role.admin:
+        query = query.where(Post.created_by_id == g.user.id)
+    return list(get_session().scalars(query))
+
+
+def _form_payload(form) -> dict:
+    """The form's fields in the API's shape, so both share one validation."""
+    payload = {key: form.get(key, "") for key in ("title", "lede", "body", "format", "author", "published_at")}
+    payload["tags"] = form.get("tags", "")
+    payload["categories"] = form.get("categories", "")
+    payload["target_locales"] = form.getlist("target_locales")
+    return {key: value for key, value in payload.items() if value not in ("", [])}
+
+
+@bp.get("")
+@editor_only
+def desk():
+    return render_template("editor/desk.html", posts=_my_posts(), progress=progress, values={}, error=None,
+                           targets=settings().target_locales)
+
+
+@bp.post("/posts")
+@editor_only
+def submit():
+    payload = _form_payload(request.form)
+    db = get_session()
+    try:
+        post, _created = intake.submit_post(db, g.user, payload, settings())
+    except DomainError as error:
+        db.rollback()
+        values = dict(request.form)
+        values["target_locales"] = request.form.getlist("target_locales")
+        return render_template("editor/desk.html", posts=_my_posts(), progress=progress, values=values, error=error,
+                               error_message=ui_message(error),
+                               targets=settings().target_locales), error.status
+    db.commit()
+    dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
+    flash(_("Submitted. Machine translation has started."), "success")
+    return redirect(url_for(".desk")), 303
+
+
+@bp.post("/translations/<int:translation_id>/retry")
+@editor_only
+def retry(translation_id: int):
+    db = get_session()
+    translation = db.get(Translation, translation_id)
+    if translation is None or (g.user.role != Role.admin and translation.post.created_by_id != g.user.id):
+        abort(404)
+    try:
+        review.retry(db, translation, g.user)
+    except DomainError as error:
+        flash(ui_message(error), "error")
+        return redirect(url_for(".desk")), 303
+    db.commit()
+    dispatch.enqueue_translations(settings(), [(translation.post_id, translation.locale)])
+    flash(_("Machine translation queued again."), "success")
+    return redirect(url_for(".desk")), 303

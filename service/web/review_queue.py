@@ -1,0 +1,146 @@
+"""Translators' pages: the review queue, the side-by-side editor, preview, and review actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from service import publishing, queue, review
+from service.errors import DomainError
+from service.models import Role, Translation, User
+from service.web.auth import role_required
+from service.web.database import get_session, settings
+from service.web.labels import ui_message, warning_label
+
+bp = Blueprint("review_queue", __name__, url_prefix="/review")
+reviewer = role_required(Role.translator, Role.admin)
+
+
+def _translation(translation_id: int) -> Translation:
+    translation = get_session().get(Translation, translation_id)
+    if translation is None or translation.locale not in queue.visible_locales(g.user, settings().locales):
+        abort(404)
+    return translation
+
+
+@bp.get("", endpoint="queue")
+@reviewer
+def queue_page():
+    args = request.args
+    state = args.get("state") or None
+    if state and state not in queue.QUEUE_STATES:
+        abort(400)
+    items, counts = queue.review_queue(
+        get_session(),
+        g.user,
+        settings().locales,
+        locale=args.get("locale") or None,
+        state=state,
+        tag=args.get("tag") or None,
+        newest_first=args.get("order") == "newest",
+    )
+    return render_template(
+        "review/queue.html",
+        items=items,
+        counts=counts,
+        states=queue.QUEUE_STATES,
+        locales=queue.visible_locales(g.user, settings().locales),
+        filters=args,
+    )
+
+
+@bp.get("/<int:translation_id>")
+@reviewer
+def editor(translation_id: int):
+    translation = _translation(translation_id)
+    drafts = {s.position: s for s in translation.segments}
+    rows = [(source, drafts.get(source.position)) for source in translation.revision.segments]
+    translators = []
+    if g.user.role == Role.admin:
+        translators = [
+            u for u in get_session().scalars(select(User).where(User.role == Role.translator)) if translation.locale in u.languages
+        ]
+    return render_template(
+        "review/editor.html",
+        translation=translation,
+        rows=rows,
+        can_edit=_can_edit(translation),
+        translators=translators,
+        warning_label=warning_label,
+    )
+
+
+def _can_edit(translation: Translation) -> bool:
+    return translation.state == "in_review" and (translation.claimed_by_id == g.user.id or g.user.role == Role.admin)
+
+
+@bp.get("/<int:translation_id>/preview")
+@reviewer
+def preview(translation_id: int):
+    translation = _translation(translation_id)
+    g.page_locale = translation.locale
+    return render_template(
+        "review/preview.html",
+        locale=translation.locale,
+        page=publishing.preview(translation),
+        post=translation.post,
+        translation=translation,
+    )
+
+
+@bp.post("/<int:translation_id>/segments/<int:position>")
+@reviewer
+def save_segment(translation_id: int, position: int):
+    """JSON endpoint behind the editor's keyboard flow (session + CSRF header)."""
+    translation = _translation(translation_id)
+    payload = request.get_json(silent=True) or {}
+    try:
+        segment = review.edit_segment(get_session(), translation, position, g.user, payload.get("text"), payload.get("version"))
+    except DomainError as error:
+        body = {"code": error.code, "message": ui_message(error), "field": error.field, **error.extra}
+        return jsonify(error=body), error.status
+    get_session().commit()
+    return jsonify(
+        text=segment.text,
+        version=segment.version,
+        origin=segment.origin,
+        warnings=[{"code": code, "label": warning_label(code)} for code in segment.warnings],
+    )
+
+
+@bp.post("/<int:translation_id>/<action>")
+@reviewer
+def act(translation_id: int, action: str):
+    translation, db, form = _translation(translation_id), get_session(), request.form
+    try:
+        if action == "claim":
+            review.claim(db, translation, g.user, settings().claim_idle_seconds)
+        elif action == "release":
+            review.release(db, translation, g.user)
+        elif action == "approve":
+            review.approve(db, translation, g.user)
+        elif action == "reject":
+            review.reject(db, translation, g.user, form.get("comment", ""))
+        elif action == "reassign":
+            review.reassign(db, translation, g.user, db.get(User, int(form.get("user_id") or 0)) or abort(400))
+        else:
+            abort(404)
+    except DomainError as error:
+        db.rollback()
+        flash(ui_message(error), "error")
+        return redirect(url_for(".editor", translation_id=translation_id)), 303
+    db.commit()
+    messages = {
+        "claim": _("You hold this draft now."),
+        "release": _("Draft released."),
+        "approve": _("Approved and published."),
+        "reject": _("Draft rejected and sent back."),
+        "reassign": _("Draft reassigned."),
+    }
+    flash(messages[action], "success")
+    if action == "approve":
+        return redirect(url_for("reader.post_page", locale=translation.locale, slug=translation.post.slug)), 303
+    if action in ("reject", "release"):
+        return redirect(url_for(".queue")), 303
+    return redirect(url_for(".editor", translation_id=translation_id)), 303
