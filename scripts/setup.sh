@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 apt_packages=(redis-server apertium apertium-eng-spa apertium-fr-es gettext)
 if [[ "${TARJAMA_SETUP_TEST:-}" == 1 ]]; then
-  apt_packages+=(postgresql docker-compose)
+  apt_packages+=(postgresql docker-compose chromium chromium-driver fonts-noto-core)
 fi
 missing=()
 for package in "${apt_packages[@]}"; do

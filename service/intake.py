@@ -90,7 +90,9 @@ def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
     }
     body_format = payload.get("format", "text")
     if body_format not in FORMATS:
-        raise InvalidInput(N_("format must be one of %(formats)s"), field="format", params={"formats": ", ".join(FORMATS)})
+        raise InvalidInput(
+            N_("format must be one of %(formats)s"), field="format", params={"formats": ", ".join(FORMATS)}
+        )
     clean["format"] = body_format
     clean["source_locale"] = _locale(payload.get("source_locale", settings.source_locale), settings, "source_locale")
     clean["target_locales"] = _targets(payload, settings, clean["source_locale"])

@@ -57,7 +57,9 @@ def review_queue(
         select(Translation)
         .join(Post)
         .where(Translation.locale.in_(locales))
-        .options(selectinload(Translation.segments), selectinload(Translation.post), selectinload(Translation.claimed_by))
+        .options(
+            selectinload(Translation.segments), selectinload(Translation.post), selectinload(Translation.claimed_by)
+        )
     )
     translations = [t for t in session.scalars(query) if not tag or tag in t.post.tags]
     counts = Counter(t.state for t in translations)

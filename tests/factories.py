@@ -78,7 +78,9 @@ def submit(client, person: Person, **overrides):
 def csrf_token(html: str) -> str:
     import re
 
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'name="csrf-token" content="([^"]+)"', html)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
     return match.group(1)
 
 

@@ -18,12 +18,19 @@ def drafts(client, people, sessions, settings):
     """Two posts drafted into es (Apertium) and fa (Argos), one failed into ar."""
     ids = {}
     first = submit(client, people.editor, target_locales=["es", "fa"], tags=["education"]).get_json()
-    second = submit(client, people.editor, title="Heavy rain floods the old town", target_locales=["es", "ar"], tags=["weather"]).get_json()
+    second = submit(
+        client, people.editor, title="Heavy rain floods the old town", target_locales=["es", "ar"], tags=["weather"]
+    ).get_json()
     for post in (first, second):
         for translation in post["translations"]:
             draft_translation(sessions, settings, post["id"], translation["locale"])
             ids[(post["id"], translation["locale"])] = translation["id"]
-    return {"es": ids[(first["id"], "es")], "fa": ids[(first["id"], "fa")], "es2": ids[(second["id"], "es")], "ar": ids[(second["id"], "ar")]}
+    return {
+        "es": ids[(first["id"], "es")],
+        "fa": ids[(first["id"], "fa")],
+        "es2": ids[(second["id"], "es")],
+        "ar": ids[(second["id"], "ar")],
+    }
 
 
 def doc(response):
@@ -77,7 +84,10 @@ def test_sign_in_is_rate_limited_and_never_redirects_off_site(client, people):
     assert sign_in(client, "lucia").status_code == 302  # other names are not locked
     client.post("/logout", data={"csrf_token": page_token(client, "/review")})
     token = page_token(client, "/login")
-    evil = client.post("/login?next=https://evil.example/", data={"username": "lucia", "password": "correct horse battery", "csrf_token": token})
+    evil = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "lucia", "password": "correct horse battery", "csrf_token": token},
+    )
     assert evil.headers["Location"] == "/review"
 
 
@@ -104,10 +114,14 @@ def test_claim_is_visible_to_others_and_expires(client, people, drafts, sessions
     sign_in(other, "lucia")
     page = other.get(f"/review/{drafts['es']}").get_data(as_text=True)
     assert "Held by maria" in page
-    refused = other.post(f"/review/{drafts['es']}/claim", data={"csrf_token": page_token(other, f"/review/{drafts['es']}")})
+    refused = other.post(
+        f"/review/{drafts['es']}/claim", data={"csrf_token": page_token(other, f"/review/{drafts['es']}")}
+    )
     assert "being reviewed by maria" in other.get(refused.headers["Location"]).get_data(as_text=True)
     with sessions() as session:
-        session.execute(update(Translation).where(Translation.id == drafts["es"]).values(claimed_at=utcnow() - timedelta(hours=2)))
+        session.execute(
+            update(Translation).where(Translation.id == drafts["es"]).values(claimed_at=utcnow() - timedelta(hours=2))
+        )
         session.commit()
     other.post(f"/review/{drafts['es']}/claim", data={"csrf_token": page_token(other, f"/review/{drafts['es']}")})
     assert "Held by lucia" in other.get(f"/review/{drafts['es']}").get_data(as_text=True)
@@ -122,7 +136,9 @@ def test_reject_needs_a_comment_which_shows_in_the_queue_and_history(client, peo
     client.post(f"{path}/reject", data={"csrf_token": page_token(client, path), "comment": "Wrong tone in the title"})
     queue = client.get("/review").get_data(as_text=True)
     assert "Rejected: Wrong tone in the title" in queue
-    history = [" ".join("".join(li.itertext()).split()) for li in doc(client.get(path)).findall(".//ol[@class='history']/li")]
+    history = [
+        " ".join("".join(li.itertext()).split()) for li in doc(client.get(path)).findall(".//ol[@class='history']/li")
+    ]
     assert any("maria: rejected (Wrong tone in the title)" in entry for entry in history)
     assert any("maria: claimed" in entry for entry in history)
 
@@ -137,13 +153,32 @@ def test_admin_reassigns_a_draft(client, people, drafts):
 def test_editors_desk_validates_like_the_api_and_keeps_the_input(client, people, drafts):
     sign_in(client, "editor")
     token = page_token(client, "/editor")
-    bad = client.post("/editor/posts", data={"csrf_token": token, "title": "Kept title", "body": "Body", "target_locales": ["es"], "published_at": "soon"})
+    bad = client.post(
+        "/editor/posts",
+        data={
+            "csrf_token": token,
+            "title": "Kept title",
+            "body": "Body",
+            "target_locales": ["es"],
+            "published_at": "soon",
+        },
+    )
     assert bad.status_code == 422
     page = doc(bad)
     errors = page.findall(".//span[@class='field-error']")
     assert len(errors) == 1 and "published_at" in errors[0].text
     assert page.find(".//input[@name='title']").get("value") == "Kept title"
-    good = client.post("/editor/posts", data={"csrf_token": token, "title": "Museum reopens", "body": "The museum reopens.", "format": "text", "target_locales": ["es", "fa"], "tags": "culture, city"})
+    good = client.post(
+        "/editor/posts",
+        data={
+            "csrf_token": token,
+            "title": "Museum reopens",
+            "body": "The museum reopens.",
+            "format": "text",
+            "target_locales": ["es", "fa"],
+            "tags": "culture, city",
+        },
+    )
     assert good.status_code == 303
     desk = doc(client.get("/editor"))
     titles = [a.text for a in desk.findall(".//table[@class='posts']/tbody/tr/td[1]/a")]
@@ -157,7 +192,9 @@ def test_editors_desk_validates_like_the_api_and_keeps_the_input(client, people,
 
 def test_retry_requeues_a_failed_translation(client, people, drafts, sessions):
     sign_in(client, "editor")
-    response = client.post(f"/editor/translations/{drafts['ar']}/retry", data={"csrf_token": page_token(client, "/editor")})
+    response = client.post(
+        f"/editor/translations/{drafts['ar']}/retry", data={"csrf_token": page_token(client, "/editor")}
+    )
     assert response.status_code == 303
     with sessions() as session:
         assert session.get(Translation, drafts["ar"]).state == "queued"

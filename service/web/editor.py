@@ -16,8 +16,17 @@ from service.web.labels import ui_message
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_only = role_required(Role.editor, Role.admin)
-PROGRESS = {"queued": 0, "translating": 10, "failed": 0, "awaiting_review": 40, "rejected": 40,
-            "in_review": 60, "outdated": 20, "approved": 90, "published": 100}
+PROGRESS = {
+    "queued": 0,
+    "translating": 10,
+    "failed": 0,
+    "awaiting_review": 40,
+    "rejected": 40,
+    "in_review": 60,
+    "outdated": 20,
+    "approved": 90,
+    "published": 100,
+}
 
 
 def progress(post: Post) -> int:
@@ -28,7 +37,12 @@ def progress(post: Post) -> int:
 
 
 def _my_posts() -> list[Post]:
-    query = select(Post).options(selectinload(Post.translations), selectinload(Post.revisions)).order_by(Post.id.desc()).limit(100)
+    query = (
+        select(Post)
+        .options(selectinload(Post.translations), selectinload(Post.revisions))
+        .order_by(Post.id.desc())
+        .limit(100)
+    )
     if g.user.role != Role.admin:
         query = query.where(Post.created_by_id == g.user.id)
     return list(get_session().scalars(query))
@@ -46,8 +60,14 @@ def _form_payload(form) -> dict:
 @bp.get("")
 @editor_only
 def desk():
-    return render_template("editor/desk.html", posts=_my_posts(), progress=progress, values={}, error=None,
-                           targets=settings().target_locales)
+    return render_template(
+        "editor/desk.html",
+        posts=_my_posts(),
+        progress=progress,
+        values={},
+        error=None,
+        targets=settings().target_locales,
+    )
 
 
 @bp.post("/posts")
@@ -61,9 +81,15 @@ def submit():
         db.rollback()
         values = dict(request.form)
         values["target_locales"] = request.form.getlist("target_locales")
-        return render_template("editor/desk.html", posts=_my_posts(), progress=progress, values=values, error=error,
-                               error_message=ui_message(error),
-                               targets=settings().target_locales), error.status
+        return render_template(
+            "editor/desk.html",
+            posts=_my_posts(),
+            progress=progress,
+            values=values,
+            error=error,
+            error_message=ui_message(error),
+            targets=settings().target_locales,
+        ), error.status
     db.commit()
     dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
     flash(_("Submitted. Machine translation has started."), "success")

@@ -8,7 +8,6 @@ from werkzeug.exceptions import HTTPException
 
 from service.errors import DomainError
 
-
 PAGE_MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You do not have permission to open this page."),

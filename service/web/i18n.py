@@ -6,7 +6,7 @@ else the session's, else the browser's preference.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_timedelta
@@ -45,13 +45,13 @@ def init_app(app: Flask, settings: Settings) -> None:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def format_age(moment: datetime) -> str:
     """'3 hours ago' in the UI language, with its own digits."""
     locale = ui_locale()
-    delta = _aware(moment) - datetime.now(timezone.utc)
+    delta = _aware(moment) - datetime.now(UTC)
     return l10n.native_digits(format_timedelta(delta, add_direction=True, locale=locale), locale)
 
 

@@ -54,6 +54,7 @@ def block_label(code: str) -> str:
 def origin_label(code: str) -> str:
     return str(ORIGIN_LABELS.get(code, code))
 
+
 EVENT_LABELS = {
     "queued": _l("queued for machine translation"),
     "drafted": _l("machine translation finished"),

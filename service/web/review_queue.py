@@ -59,7 +59,9 @@ def editor(translation_id: int):
     translators = []
     if g.user.role == Role.admin:
         translators = [
-            u for u in get_session().scalars(select(User).where(User.role == Role.translator)) if translation.locale in u.languages
+            u
+            for u in get_session().scalars(select(User).where(User.role == Role.translator))
+            if translation.locale in u.languages
         ]
     return render_template(
         "review/editor.html",
@@ -96,7 +98,9 @@ def save_segment(translation_id: int, position: int):
     translation = _translation(translation_id)
     payload = request.get_json(silent=True) or {}
     try:
-        segment = review.edit_segment(get_session(), translation, position, g.user, payload.get("text"), payload.get("version"))
+        segment = review.edit_segment(
+            get_session(), translation, position, g.user, payload.get("text"), payload.get("version")
+        )
     except DomainError as error:
         body = {"code": error.code, "message": ui_message(error), "field": error.field, **error.extra}
         return jsonify(error=body), error.status
