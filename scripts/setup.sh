@@ -13,9 +13,9 @@ missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
 if (( ${#missing[@]} )); then
   echo "installing Debian packages: ${missing[*]}"
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
@@ -38,6 +38,11 @@ fi
 "${pip[@]}" --no-deps argostranslate==1.11.0 minisbd==0.9.5
 if [[ "${TARJAMA_SETUP_TEST:-}" == 1 ]]; then
   "${pip[@]}" -e ".[test]"
+  # The W3C Nu HTML checker for the page-validity test (runs on Java; npm fetches the jar).
+  command -v java >/dev/null || DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq default-jre-headless >/dev/null
+  command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq npm >/dev/null
+  [[ -f .tools/node_modules/vnu-jar/build/dist/vnu.jar ]] || \
+    npm install --no-save --no-audit --no-fund --prefix .tools vnu-jar@26.9.27 >/dev/null
 else
   "${pip[@]}" -e .
 fi

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import publishing
+from service import publishing, terms
 from service.content import FORMATS, body_to_safe_html
 from service.errors import N_, Forbidden, InvalidInput
 from service.models import IdempotencyRecord, Post, Revision, Role, Segment, Translation, TranslationEvent, User, utcnow
 from service.segments import extract
 from service.settings import Settings
+from service.slugs import slugify
 
 FIELDS = {
     "title",
@@ -116,6 +115,7 @@ def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
     revision = add_revision(post, clean)
     session.add_all([post, revision])
     session.flush()
+    terms.attach(session, post, clean["tags"], clean["categories"])
     for locale in clean["target_locales"]:
         translation = Translation(post=post, revision=revision, locale=locale, state="queued")
         translation.events.append(TranslationEvent(actor_id=user.id, action="queued"))
@@ -148,13 +148,6 @@ def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
             )
         )
     return revision
-
-
-def slugify(title: str) -> str:
-    """Lower-case words joined by hyphens; letters of any script are kept (readable URLs in fa/ar)."""
-    text = unicodedata.normalize("NFKC", title).lower()
-    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return slug[:80].strip("-") or "post"
 
 
 def unique_slug(session: Session, title: str) -> str:

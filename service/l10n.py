@@ -22,6 +22,15 @@ def locale_name(locale: str) -> str:
     return Locale.parse(locale).get_display_name(locale) or locale
 
 
+def og_locale(locale: str) -> str:
+    """Open Graph wants language_TERRITORY (fa_IR); CLDR's likely subtags give the territory."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(locale, locale)
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else locale
+
+
 def native_digits(text: str, locale: str) -> str:
     """Write ASCII digits in the locale's default numbering system (Persian digits for fa)."""
     digits = _DIGITS.get(Locale.parse(locale).default_numbering_system)
@@ -30,8 +39,20 @@ def native_digits(text: str, locale: str) -> str:
     return text.translate(str.maketrans("0123456789", digits))
 
 
-def format_date(moment: datetime, locale: str, style: str = "long") -> str:
+def format_date(moment: datetime, locale: str, style: str = "long", solar_hijri: bool = False) -> str:
+    """A date as the locale writes it; Persian readers may get the Solar Hijri calendar."""
+    if solar_hijri and locale == "fa":
+        return solar_hijri_date(moment)
     return native_digits(babel_format_date(moment.date(), format=style, locale=locale), locale)
+
+
+def solar_hijri_date(moment: datetime) -> str:
+    """`۲ آذر ۱۴۰۵`: the calendar of Iran and Afghanistan, with Persian digits and month names."""
+    import jdatetime
+
+    day = jdatetime.date.fromgregorian(date=moment.date())
+    month = jdatetime.date.j_months_fa[day.month - 1]
+    return native_digits(f"{day.day} {month} {day.year}", "fa")
 
 
 def format_number(value: float, locale: str) -> str:

@@ -80,9 +80,10 @@ class Post(Base):
     author: Mapped[str] = mapped_column(String(200))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    terms: Mapped[list[PostTerm]] = relationship(order_by="PostTerm.position", cascade="all, delete-orphan")
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="post", order_by="Revision.number", cascade="all, delete-orphan"
     )
@@ -188,7 +189,7 @@ class TranslationEvent(Base):
 
 class PublishedPage(Base):
     __tablename__ = "published_pages"
-    __table_args__ = (UniqueConstraint("post_id", "locale"),)
+    __table_args__ = (UniqueConstraint("post_id", "locale"), Index("ix_published_pages_locale", "locale"))
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
@@ -196,6 +197,7 @@ class PublishedPage(Base):
     title: Mapped[str] = mapped_column(Text)
     lede_html: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     post: Mapped[Post] = relationship()
@@ -223,3 +225,50 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Term(Base):
+    """A tag or category: a stable slug (from its source name) and a display name per locale."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("kind", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    slug: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(60))
+    source_locale: Mapped[str] = mapped_column(String(10))
+    translations: Mapped[list[TermTranslation]] = relationship(back_populates="term", cascade="all, delete-orphan")
+
+    def display_name(self, locale: str) -> str:
+        if locale == self.source_locale:
+            return self.name
+        return next((t.name for t in self.translations if t.locale == locale), self.name)
+
+
+class TermTranslation(Base):
+    __tablename__ = "term_translations"
+    __table_args__ = (UniqueConstraint("term_id", "locale"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(120))
+    origin: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    term: Mapped[Term] = relationship(back_populates="translations")
+
+
+class PostTerm(Base):
+    __tablename__ = "post_terms"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    term: Mapped[Term] = relationship()
+
+
+class SiteGeneration(Base):
+    """Bumped whenever anything a locale's reader pages show changes: the cache key of its pages."""
+
+    __tablename__ = "site_generations"
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

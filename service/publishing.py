@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import cache, search
 from service.models import Post, PublishedPage, Revision, State, Translation, utcnow
 from service.segments import plain, render, segment_html
 
@@ -37,14 +38,25 @@ class Rendered:
     title: str
     lede_html: str
     body_html: str
+    summary: str
+    body_text: str
 
 
 def render_revision(revision: Revision, texts: list[str]) -> Rendered:
     """The page parts for one revision, given one text per segment (source or translation)."""
     segments = revision.segments
     html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments, strict=True)]
-    title = " ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block == "title")
-    return Rendered(title, render(revision.skeleton["lede"], html), render(revision.skeleton["body"], html))
+
+    def plain_of(*blocks: str) -> str:
+        return " ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block in blocks)
+
+    return Rendered(
+        title=plain_of("title"),
+        lede_html=render(revision.skeleton["lede"], html),
+        body_html=render(revision.skeleton["body"], html),
+        summary=plain_of("lede"),
+        body_text=" ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block != "title"),
+    )
 
 
 def preview(translation: Translation) -> Rendered:
@@ -63,7 +75,12 @@ def _store_page(session: Session, post: Post, locale: str, revision: Revision, t
     page.title = rendered.title
     page.lede_html = rendered.lede_html
     page.body_html = rendered.body_html
+    page.summary = rendered.summary
     page.updated_at = utcnow()
+    session.flush()
+    search.index_page(session, page.id, locale, rendered.title, rendered.body_text)
+    # The post's pages in other locales list this one in their language switcher.
+    cache.bump(session, {locale, *published_locales(session, post.id)})
     return page
 
 

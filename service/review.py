@@ -1,6 +1,6 @@
 """Review: the states a translation goes through once its draft exists, and who may move it.
 
-    awaiting_review/rejected --claim--> in_review --approve--> approved -> published
+    awaiting_review/rejected/published --claim--> in_review --approve--> approved -> published
                                            |  \\--reject (comment)--> rejected
                                            \\--release--> awaiting_review
     failed --retry--> queued
@@ -19,7 +19,8 @@ from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, utcnow
 from service.segments import normalise
 
-CLAIMABLE = {State.awaiting_review.value, State.rejected.value}
+# A published translation can be claimed again to correct it; approving re-publishes it.
+CLAIMABLE = {State.awaiting_review.value, State.rejected.value, State.published.value}
 
 
 def record(translation: Translation, actor: User | None, action: str, detail: str | None = None) -> None:

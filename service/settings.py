@@ -38,6 +38,9 @@ class Settings:
     max_post_bytes: int = 1_000_000
     site_name: str = "Tarjama"
     secure_cookies: bool = False
+    fa_solar_hijri: bool = True
+    posts_per_page: int = 10
+    sitemap_page_size: int = 45000
     translations_dir: Path = PROJECT_ROOT / "locales"
 
     @property
@@ -116,6 +119,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_post_bytes=_int(env, "TARJAMA_MAX_POST_BYTES", 1_000_000),
         site_name=env.get("TARJAMA_SITE_NAME", "Tarjama"),
         secure_cookies=env.get("TARJAMA_SECURE_COOKIES", "0").lower() in {"1", "true", "yes"},
+        fa_solar_hijri=env.get("TARJAMA_FA_SOLAR_HIJRI", "1").lower() in {"1", "true", "yes"},
+        posts_per_page=_int(env, "TARJAMA_POSTS_PER_PAGE", 10),
+        sitemap_page_size=_int(env, "TARJAMA_SITEMAP_PAGE_SIZE", 45000),
     )
 
 

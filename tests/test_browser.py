@@ -52,7 +52,7 @@ def site(tmp_path_factory, database_url, redis_server, argos_dir):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     ids = {t["locale"]: t["id"] for t in post["translations"]}
-    yield f"http://127.0.0.1:{server.server_port}", ids, post
+    yield f"http://127.0.0.1:{server.server_port}", ids, post, api, people
     server.shutdown()
 
 
@@ -80,7 +80,7 @@ def segment(page, position: int):
 
 
 def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(site, browser):
-    base, ids, post = site
+    base, ids, post, _api, _people = site
     ARTIFACTS.mkdir(exist_ok=True)
     context, page = signed_in(browser, base, "maria")
     page.wait_for_url(f"{base}/review")
@@ -136,7 +136,7 @@ def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(s
 
 
 def test_persian_draft_is_edited_right_to_left_inside_a_persian_ui(site, browser):
-    base, ids, _post = site
+    base, ids, _post, _api, _people = site
     context, page = signed_in(browser, base, "dariush")
     page.wait_for_url(f"{base}/review")
     page.select_option("#ui-language", "fa")
@@ -159,4 +159,22 @@ def test_persian_draft_is_edited_right_to_left_inside_a_persian_ui(site, browser
     draft.press("Control+Enter")
     segment(page, 0).locator(".segment-status", has_text="ذخیره شد").wait_for()
     page.screenshot(path=str(ARTIFACTS / "review-editor-fa.png"), full_page=True)
+    context.close()
+
+
+def test_reader_pages_mirror_for_persian_and_are_screenshotted(site, browser):
+    base, ids, post, api, people = site
+    for action in ("claim", "approve"):  # publish the Persian draft (the review flow is tested above)
+        api.post(f"/api/v1/translations/{ids['fa']}/{action}", headers=people.dariush.auth)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for locale, direction in (("en", "ltr"), ("fa", "rtl")):
+        page.goto(f"{base}/{locale}/posts/{post['slug']}")
+        assert page.locator("html").get_attribute("dir") == direction
+        main, aside = page.locator("main").bounding_box(), page.locator("aside.recent").bounding_box()
+        assert (main["x"] < aside["x"]) == (direction == "ltr")  # recent posts sit at the end side
+        page.screenshot(path=str(ARTIFACTS / f"reader-post-{locale}.png"), full_page=True)
+    page.goto(f"{base}/fa/")
+    assert page.locator("ol.post-list time").first.inner_text() == "۲ آذر ۱۴۰۵"
+    page.screenshot(path=str(ARTIFACTS / "reader-home-fa.png"), full_page=True)
     context.close()

@@ -24,22 +24,29 @@ def test_spanish_page_has_lang_dir_date_markup_and_tags(client, people, sessions
     response = client.get(f"/es/posts/{post['slug']}")
     doc = parse(response)
     assert doc.attrib == {"lang": "es", "dir": "ltr"}
-    assert doc.find(".//time").text == "23 de noviembre de 2026"
+    assert doc.find(".//article//time").text == "23 de noviembre de 2026"
     link = doc.find(".//div[@class='body']//a")
     assert link.get("href") == "https://example.org/plan"
     assert doc.find(".//div[@class='body']//em") is not None
-    assert [li.text for li in doc.findall(".//ul[@class='tags']/li")] == ["education", "city"]
+    tags = doc.findall(".//a[@rel='tag']")
+    assert [(a.text, a.get("href")) for a in tags] == [("educación", "/es/tag/education"), ("ciudad", "/es/tag/city")]
     assert doc.find(".//h1").text == "La ciudad abre tres escuelas nuevas"
-    hreflangs = sorted(el.get("hreflang") for el in doc.findall(".//link[@rel='alternate']"))
-    assert hreflangs == ["en", "es"]
+    hreflangs = sorted(el.get("hreflang") for el in doc.findall(".//link[@hreflang]"))
+    assert hreflangs == ["en", "es", "x-default"]
 
 
 def test_persian_page_is_right_to_left_with_persian_digits(client, people, sessions, settings):
     post = publish(client, people, sessions, settings, "fa", people.dariush)
     doc = parse(client.get(f"/fa/posts/{post['slug']}"))
     assert doc.attrib == {"lang": "fa", "dir": "rtl"}
-    date = doc.find(".//time").text
-    assert "۲۰۲۶" in date and "۲۳" in date and not any(ch.isascii() and ch.isdigit() for ch in date)
+    assert doc.find(".//article//time").text == "۲ آذر ۱۴۰۵"  # Solar Hijri, Persian digits
+
+
+def test_persian_dates_can_use_the_gregorian_calendar(client, people, sessions, settings, app):
+    app.extensions["tarjama.settings"] = settings.with_(fa_solar_hijri=False)
+    post = publish(client, people, sessions, settings, "fa", people.dariush)
+    doc = parse(client.get(f"/fa/posts/{post['slug']}"))
+    assert doc.find(".//article//time").text == "۲۳ نوامبر ۲۰۲۶"
 
 
 def test_missing_locale_gives_a_localised_404_linking_existing_versions(client, people, sessions, settings):

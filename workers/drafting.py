@@ -10,9 +10,10 @@ import time
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import qa
+from service import qa, terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
@@ -38,15 +39,18 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         translation.attempts += 1
         source_locale = translation.post.source_locale
         sources = [(segment.position, segment.source_text) for segment in translation.revision.segments]
+        term_names = [(term.id, term.name) for term in terms.untranslated(translation.post, locale)]
         session.commit()
 
     engine_name = settings.engine_for(source_locale, locale)
     started = time.perf_counter()
     try:
-        drafts = mt.translate_batch(settings, [text for _, text in sources], source_locale, locale)
+        texts = [text for _, text in sources] + [name for _, name in term_names]
+        translated = mt.translate_batch(settings, texts, source_locale, locale)
     except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
         return _mark_failed(sessions, post_id, locale, engine_name, error)
     seconds = time.perf_counter() - started
+    drafts, names = translated[: len(sources)], translated[len(sources) :]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None or translation.state != State.translating.value:
@@ -73,7 +77,21 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
             )
         )
         session.commit()
-        return translation.state
+        state = translation.state
+    _store_term_names(sessions, {term_id: name for (term_id, _), name in zip(term_names, names, strict=True)}, locale)
+    return state
+
+
+def _store_term_names(sessions: sessionmaker[Session], names: dict[int, str], locale: str) -> None:
+    """Tag and category names: a draft for another post may have stored them first; that is fine."""
+    if not names:
+        return
+    with session_scope(sessions) as session:
+        try:
+            terms.store_machine_names(session, names, locale)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
 
 
 def _mark_failed(sessions: sessionmaker[Session], post_id: int, locale: str, engine: str, error: Exception) -> str:

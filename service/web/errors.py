@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
+            if error.code == 404 and g.get("page_locale"):
+                return render_template("not_found.html", locale=g.page_locale, alternates=[]), 404
             if error.code in PAGE_MESSAGES:
                 return render_template("error.html", code=error.code, message=PAGE_MESSAGES[error.code]), error.code
             return error

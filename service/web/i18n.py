@@ -41,7 +41,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         ui_locale=ui_locale,
         ui_locales=settings.locales,
     )
-    app.jinja_env.filters.update(age=format_age, datetime=format_moment, number=format_number)
+    app.jinja_env.filters.update(
+        age=format_age, datetime=format_moment, number=format_number, machine_time=machine_time
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -53,6 +55,11 @@ def format_age(moment: datetime) -> str:
     locale = ui_locale()
     delta = _aware(moment) - datetime.now(UTC)
     return l10n.native_digits(format_timedelta(delta, add_direction=True, locale=locale), locale)
+
+
+def machine_time(moment: datetime) -> str:
+    """For `<time datetime>`: UTC to the second, as HTML wants it."""
+    return _aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_moment(moment: datetime) -> str:

@@ -1,45 +1,218 @@
-"""Reader pages: one published post in one locale, with a localised 404 when it is missing."""
+"""The reader site: per-locale home, posts, archives, search, feeds; sitemap and robots.txt."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from service import l10n, publishing
-from service.models import Post, PublishedPage
+from service import l10n, search, site, terms
+from service.cache import EVERY_LOCALE
+from service.models import PublishedPage
 from service.web.database import get_session, settings
+from service.web.page_cache import cached
 
 bp = Blueprint("reader", __name__)
+by_locale = cached(lambda kwargs: kwargs["locale"])
+site_wide = cached(lambda kwargs: EVERY_LOCALE)
 
 
-def _enter_locale(locale: str) -> None:
-    if locale not in settings().locales:
+@bp.before_app_request
+def _enter_locale() -> None:
+    """Reader URLs start with a locale; the page speaks it, and unknown locales are 404."""
+    args = request.view_args or {}
+    if request.blueprint == "reader" and "locale" in args:
+        if args["locale"] not in settings().locales:
+            abort(404)
+        g.page_locale = args["locale"]
+
+
+@bp.app_context_processor
+def _reader_helpers() -> dict:
+    def reader_date(moment) -> str:
+        return l10n.format_date(moment, g.get("page_locale", "en"), solar_hijri=settings().fa_solar_hijri)
+
+    return {
+        "reader_date": reader_date,
+        "site_locales": settings().locales,
+        "source_locale": settings().source_locale,
+        "og_locale": l10n.og_locale,
+        "atom_time": atom_time,
+    }
+
+
+def atom_time(moment) -> str:
+    """RFC 3339 in UTC, as Atom and sitemaps want it."""
+    from datetime import UTC, datetime
+
+    moment = moment or datetime.now(UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
         abort(404)
-    g.page_locale = locale
+    return int(raw)
+
+
+def _render(template: str, locale: str, **context):
+    response = render_template(template, locale=locale, recent=site.recent(get_session(), locale), **context)
+    return response, 200, {"Content-Language": locale}
+
+
+@bp.get("/")
+def root():
+    """Send readers to the language their browser asks for."""
+    best = request.accept_languages.best_match(settings().locales) or settings().source_locale
+    response = redirect(url_for("reader.home", locale=best))
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/<locale>/")
+@by_locale
+def home(locale: str):
+    listing = site.latest(get_session(), locale, _page_number(), settings().posts_per_page)
+    if listing.page > listing.last_page:
+        abort(404)
+    return _render("home.html", locale, listing=listing)
 
 
 @bp.get("/<locale>/posts/<slug>")
+@by_locale
 def post_page(locale: str, slug: str):
-    _enter_locale(locale)
-    session = get_session()
-    page = publishing.page_for(session, locale, slug)
+    from service import publishing
+
+    page = publishing.page_for(get_session(), locale, slug)
     if page is None:
-        post = session.scalar(select(Post).where(Post.slug == slug))
-        pages = _pages_of(post.id) if post else []
-        return render_template("not_found.html", locale=locale, alternates=pages), 404
-    return render_template(
+        return _missing_post(locale, slug)
+    post = page.post
+    return _render(
         "post.html",
-        locale=locale,
+        locale,
         page=page,
-        post=page.post,
-        date=l10n.format_date(page.post.published_at, locale),
-        alternates=_pages_of(page.post_id),
+        post=post,
+        tags=terms.terms_of(post, "tag"),
+        categories=terms.terms_of(post, "category"),
+        alternates=site.alternates(get_session(), post.id),
     )
 
 
-def _pages_of(post_id: int) -> list[PublishedPage]:
-    return list(
-        get_session().scalars(
-            select(PublishedPage).where(PublishedPage.post_id == post_id).order_by(PublishedPage.locale)
-        )
+def _missing_post(locale: str, slug: str):
+    from sqlalchemy import select
+
+    from service.models import Post
+
+    post = get_session().scalar(select(Post).where(Post.slug == slug))
+    pages = site.alternates(get_session(), post.id) if post else []
+    return render_template("not_found.html", locale=locale, alternates=pages), 404
+
+
+def _archive(locale: str, kind: str, slug: str):
+    term = terms.by_slug(get_session(), kind, slug)
+    if term is None:
+        abort(404)
+    listing = site.by_term(get_session(), locale, term, _page_number(), settings().posts_per_page)
+    if listing.page > listing.last_page:
+        abort(404)
+    name = term.display_name(locale)
+    heading = _("Posts tagged “%(name)s”", name=name) if kind == "tag" else _("Posts in %(name)s", name=name)
+    return _render("archive.html", locale, listing=listing, term=term, heading=heading, kind=kind)
+
+
+@bp.get("/<locale>/tag/<slug>")
+@by_locale
+def tag(locale: str, slug: str):
+    return _archive(locale, "tag", slug)
+
+
+@bp.get("/<locale>/category/<slug>")
+@by_locale
+def category(locale: str, slug: str):
+    return _archive(locale, "category", slug)
+
+
+@bp.get("/<locale>/search")
+@by_locale
+def search_page(locale: str):
+    query = " ".join(request.args.get("q", "").split())[:200]
+    hits = search.search(get_session(), locale, query) if query else []
+    pages = {p.id: p for p in site.pages_by_id(get_session(), [hit.page_id for hit in hits])}
+    results = [(pages[hit.page_id], hit.snippet_html) for hit in hits if hit.page_id in pages]
+    return _render("search.html", locale, query=query, results=results)
+
+
+def _feed(locale: str, pages: list[PublishedPage], title: str, self_url: str, alternate_url: str):
+    updated = max((p.updated_at for p in pages), default=None)
+    body = render_template(
+        "feed.xml",
+        locale=locale,
+        pages=pages,
+        title=title,
+        self_url=self_url,
+        alternate_url=alternate_url,
+        updated=updated,
     )
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.get("/<locale>/feed.xml")
+@by_locale
+def feed(locale: str):
+    pages = site.latest(get_session(), locale, 1, 20).pages
+    return _feed(locale, pages, settings().site_name, request.url, url_for(".home", locale=locale, _external=True))
+
+
+@bp.get("/<locale>/tag/<slug>/feed.xml")
+@by_locale
+def tag_feed(locale: str, slug: str):
+    term = terms.by_slug(get_session(), "tag", slug) or abort(404)
+    pages = site.by_term(get_session(), locale, term, 1, 20).pages
+    title = f"{settings().site_name}: {term.display_name(locale)}"
+    return _feed(locale, pages, title, request.url, url_for(".tag", locale=locale, slug=slug, _external=True))
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /review",
+        "Disallow: /editor",
+        "Disallow: /api/",
+        "Disallow: /login",
+        f"Sitemap: {url_for('.sitemap', _external=True)}",
+    ]
+    return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _posts_per_sitemap() -> int:
+    return max(1, settings().sitemap_page_size // len(settings().locales))
+
+
+@bp.get("/sitemap.xml")
+@site_wide
+def sitemap():
+    """One sitemap while it fits, else a sitemap index pointing at numbered parts."""
+    count, per_file = site.post_count(get_session()), _posts_per_sitemap()
+    if count > per_file:
+        parts = range(1, -(-count // per_file) + 1)
+        body = render_template("sitemap_index.xml", parts=parts)
+    else:
+        body = render_template("sitemap.xml", entries=site.sitemap_posts(get_session(), 0, per_file))
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/sitemap-<int:number>.xml")
+@site_wide
+def sitemap_part(number: int):
+    per_file = _posts_per_sitemap()
+    entries = site.sitemap_posts(get_session(), (number - 1) * per_file, per_file) if number >= 1 else []
+    if not entries:
+        abort(404)
+    body = render_template("sitemap.xml", entries=entries)
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/<locale>/<path:rest>")
+def not_found_in_locale(locale: str, rest: str):
+    return render_template("not_found.html", locale=locale, alternates=[]), 404

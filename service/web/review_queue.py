@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from service import publishing, queue, review
+from service import publishing, queue, review, terms
 from service.errors import DomainError
 from service.models import Role, Translation, User
 from service.web.auth import role_required
@@ -88,6 +88,9 @@ def preview(translation_id: int):
         page=publishing.preview(translation),
         post=translation.post,
         translation=translation,
+        tags=terms.terms_of(translation.post, "tag"),
+        categories=terms.terms_of(translation.post, "category"),
+        preview=True,
     )
 
 
@@ -148,3 +151,29 @@ def act(translation_id: int, action: str):
     if action in ("reject", "release"):
         return redirect(url_for(".queue")), 303
     return redirect(url_for(".editor", translation_id=translation_id)), 303
+
+
+@bp.get("/terms")
+@reviewer
+def term_names():
+    """Tags and categories with their display name in each of the translator's languages."""
+    locales = queue.visible_locales(g.user, settings().locales)
+    return render_template("review/terms.html", terms=terms.all_terms(get_session()), locales=locales)
+
+
+@bp.post("/terms/<int:term_id>/<locale>")
+@reviewer
+def rename_term(term_id: int, locale: str):
+    from service.models import Term
+
+    db = get_session()
+    term = db.get(Term, term_id) or abort(404)
+    try:
+        terms.rename(db, term, locale, request.form.get("name", ""), g.user)
+    except DomainError as error:
+        db.rollback()
+        flash(ui_message(error), "error")
+        return redirect(url_for(".term_names")), 303
+    db.commit()
+    flash(_("Name saved."), "success")
+    return redirect(url_for(".term_names")), 303

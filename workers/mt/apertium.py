@@ -1,7 +1,8 @@
 """Apertium: Debian's rule-based engine; real offline translation for en<->es and en->fr (via es).
 
 Placeholders are sent as HTML-like tags in Apertium's HTML mode, which keeps tags in place.
-All segments of a batch go through one process per mode, one segment per line.
+All segments of a batch go through one process per mode, each in its own <p> block: a block
+is a hard boundary, so Apertium cannot reorder words across segments (plain lines can be).
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ def translate_batch(texts: list[str], source: str, target: str, settings: Settin
         raise EngineError(f"Apertium has no {source}-{target} pair here (it has {pairs})")
     if shutil.which("apertium") is None:
         raise EngineError(f"apertium not found: {INSTALL_HINT}")
-    lines = _run("\n".join(_to_markup(text) for text in texts), MODES[(source, target)])
-    if len(lines) != len(texts):
-        lines = [_run(_to_markup(text), MODES[(source, target)])[0] for text in texts]
-    return [_from_markup(line) for line in lines]
+    blocks = _run("".join(f"<p>{_to_markup(text)}</p>\n" for text in texts), MODES[(source, target)])
+    if len(blocks) != len(texts):
+        blocks = [(_run(f"<p>{_to_markup(text)}</p>", MODES[(source, target)]) or [""])[0] for text in texts]
+    return [_keep_initial_case(_from_markup(block), text) for block, text in zip(blocks, texts, strict=True)]
 
 
 def _run(data: str, modes: list[str]) -> list[str]:
@@ -48,12 +49,22 @@ def _run(data: str, modes: list[str]) -> list[str]:
 
     for mode in modes:
         result = subprocess.run(
-            ["apertium", "-u", "-f", "html", mode], input=data + "\n", capture_output=True, text=True, timeout=300
+            ["apertium", "-u", "-f", "html", mode], input=data, capture_output=True, text=True, timeout=300
         )
         if result.returncode != 0:
             raise EngineError(f"apertium {mode} failed: {result.stderr.strip()[:500]} ({INSTALL_HINT})")
-        data = result.stdout.rstrip("\n")
-    return data.split("\n")
+        data = result.stdout
+    return _BLOCK.findall(data)
+
+
+_BLOCK = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def _keep_initial_case(translated: str, source: str) -> str:
+    """Apertium capitalises each block; a lower-case source (a tag, a list fragment) stays lower-case."""
+    if source[:1].islower() and translated[:1].isupper():
+        return translated[0].lower() + translated[1:]
+    return translated
 
 
 def _to_markup(text: str) -> str:

@@ -1,0 +1,97 @@
+"""Tags and categories: stable slugs from the source name, a display name per locale.
+
+Display names are translated like segments (machine first, in the same batch as the post)
+and translators can correct them; a corrected name is never overwritten by the machine.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import cache
+from service.errors import N_, InvalidInput
+from service.models import Post, PostTerm, Term, TermTranslation, User, utcnow
+from service.slugs import slugify
+
+KINDS = ("tag", "category")
+
+
+def slug_for(name: str) -> str:
+    return slugify(name, limit=100)
+
+
+def attach(session: Session, post: Post, tags: list[str], categories: list[str]) -> None:
+    """Link the post to its terms, creating the terms it is the first to use."""
+    position = 0
+    seen: set[int] = set()
+    for kind, names in (("category", categories), ("tag", tags)):
+        for name in names:
+            term = find_or_create(session, kind, name, post.source_locale)
+            if term.id in seen:
+                continue
+            seen.add(term.id)
+            post.terms.append(PostTerm(term_id=term.id, position=position))
+            position += 1
+
+
+def find_or_create(session: Session, kind: str, name: str, source_locale: str) -> Term:
+    slug = slug_for(name)
+    term = session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
+    if term is None:
+        term = Term(kind=kind, slug=slug, name=name, source_locale=source_locale)
+        session.add(term)
+        session.flush()
+    return term
+
+
+def terms_of(post: Post, kind: str) -> list[Term]:
+    return [link.term for link in post.terms if link.term.kind == kind]
+
+
+def by_slug(session: Session, kind: str, slug: str) -> Term | None:
+    return session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
+
+
+def untranslated(post: Post, locale: str) -> list[Term]:
+    """The post's terms that have no name yet in `locale` (the drafting step fills them)."""
+    return [
+        link.term
+        for link in post.terms
+        if link.term.source_locale != locale and not any(t.locale == locale for t in link.term.translations)
+    ]
+
+
+def store_machine_names(session: Session, names: dict[int, str], locale: str) -> None:
+    """Keep machine names only where no name exists yet (human corrections win)."""
+    for term_id, name in names.items():
+        exists = session.scalar(
+            select(TermTranslation).where(TermTranslation.term_id == term_id, TermTranslation.locale == locale)
+        )
+        if exists is None and name.strip():
+            session.add(TermTranslation(term_id=term_id, locale=locale, name=name.strip()[:120], origin="mt"))
+    session.flush()
+    cache.bump(session, [locale])
+
+
+def rename(session: Session, term: Term, locale: str, name: str, user: User) -> TermTranslation:
+    """A translator sets a term's display name in one of their languages."""
+    from service.errors import Forbidden
+
+    if not user.can_translate(locale):
+        raise Forbidden(N_("you do not translate into %(locale)s"), params={"locale": locale})
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise InvalidInput(N_("a name must be 1 to 120 characters"), field="name")
+    translation = next((t for t in term.translations if t.locale == locale), None)
+    if translation is None:
+        translation = TermTranslation(term=term, locale=locale, name=name, origin="human")
+        session.add(translation)
+    translation.name, translation.origin, translation.updated_at = name, "human", utcnow()
+    session.flush()
+    cache.bump(session, [locale])
+    return translation
+
+
+def all_terms(session: Session) -> list[Term]:
+    return list(session.scalars(select(Term).order_by(Term.kind, Term.name)))
