@@ -173,6 +173,26 @@ def demo(host: str, port: int, no_run: bool) -> None:
         sys.exit(run_stack(settings, host, port))
 
 
+@main.command()
+def reindex() -> None:
+    """Re-render every published page, rebuild the search index and link posts to their terms."""
+    from service import publishing, terms
+    from service.models import Post, State, Translation
+
+    settings = _settings()
+    with session_scope(_sessions(settings)) as session:
+        posts = list(session.scalars(select(Post)))
+        for post in posts:
+            if not post.terms:
+                terms.attach(session, post, post.tags, post.categories)
+            publishing.publish_source(session, post)
+        published = list(session.scalars(select(Translation).where(Translation.state == State.published.value)))
+        for translation in published:
+            publishing.publish(session, translation)
+        session.commit()
+    click.echo(f"re-rendered {len(posts)} originals and {len(published)} translations")
+
+
 @main.command("resume")
 def resume() -> None:
     """Queue again every translation still waiting for machine translation."""

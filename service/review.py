@@ -163,3 +163,36 @@ def retry(session: Session, translation: Translation, user: User) -> None:
         )
     move(translation, State.queued)
     record(translation, user, "retried")
+
+
+ACTIONS = ("claim", "release", "approve", "reject", "retry", "reassign")
+
+
+def perform(
+    session: Session,
+    translation: Translation,
+    user: User,
+    action: str,
+    *,
+    idle_seconds: int,
+    comment: object = None,
+    assignee: User | None = None,
+) -> None:
+    """One review action by name: the API and the web pages offer the same verbs."""
+    if action == "claim":
+        claim(session, translation, user, idle_seconds)
+    elif action == "release":
+        release(session, translation, user)
+    elif action == "approve":
+        approve(session, translation, user)
+    elif action == "reject":
+        reject(session, translation, user, comment)
+    elif action == "retry":
+        retry(session, translation, user)
+    elif action == "reassign" and assignee is not None:
+        reassign(session, translation, user, assignee)
+    else:
+        raise NotFound(
+            N_("unknown action %(action)s; use one of %(actions)s"),
+            params={"action": repr(action), "actions": ", ".join(ACTIONS)},
+        )

@@ -165,3 +165,30 @@ def test_demo_loads_users_posts_and_models_once(cli_env):
     ]
     assert [p.status_code for p in posts] == [200, 200, 200, 404]
     assert [t["locale"] for t in posts[0].get_json()["translations"]] == ["es", "fa"]
+
+
+def test_reindex_rebuilds_search_for_existing_pages(cli_env):
+    from sqlalchemy import text
+
+    env = {**cli_env, "TARJAMA_LOCALES": "en,es"}
+    invoke(env, "demo", "--no-run")
+    settings = load_settings(env)
+    client = create_app(settings).test_client()
+    from service.db import make_engine
+
+    engine = make_engine(settings)
+    with engine.begin() as connection:  # as after upgrading a database made before search existed
+        connection.execute(text("DELETE FROM page_search"))
+    engine.dispose()
+    assert results(client, "museum") == []
+    result = invoke(env, "reindex")
+    assert result.exit_code == 0 and "re-rendered 3 originals" in result.output
+    fresh = create_app(settings).test_client()  # a new process: the page cache starts empty
+    assert results(fresh, "museum") == ["Museum reopens after renovation"]
+
+
+def results(client, query: str) -> list[str]:
+    import html5lib
+
+    doc = html5lib.parse(client.get(f"/en/search?q={query}").get_data(as_text=True), namespaceHTMLElements=False)
+    return [a.text for a in doc.findall(".//ol[@class='search-results']/li/h2/a")]

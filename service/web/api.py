@@ -129,18 +129,9 @@ def get_translation(translation_id: int):
 def act_on_translation(translation_id: int, action: str):
     session, translation = get_session(), _translation(translation_id)
     payload = json_body()
-    if action == "claim":
-        review.claim(session, translation, g.user, settings().claim_idle_seconds)
-    elif action == "release":
-        review.release(session, translation, g.user)
-    elif action == "approve":
-        review.approve(session, translation, g.user)
-    elif action == "reject":
-        review.reject(session, translation, g.user, payload.get("comment"))
-    elif action == "retry":
-        review.retry(session, translation, g.user)
-    else:
-        raise NotFound(f"unknown action {action!r}; use claim, release, approve, reject or retry")
+    review.perform(
+        session, translation, g.user, action, idle_seconds=settings().claim_idle_seconds, comment=payload.get("comment")
+    )
     session.commit()
     if action == "retry":
         dispatch.enqueue_translations(settings(), [(translation.post_id, translation.locale)])

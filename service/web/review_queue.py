@@ -120,19 +120,21 @@ def save_segment(translation_id: int, position: int):
 @reviewer
 def act(translation_id: int, action: str):
     translation, db, form = _translation(translation_id), get_session(), request.form
+    if action not in ("claim", "release", "approve", "reject", "reassign"):
+        abort(404)
+    assignee = db.get(User, int(form["user_id"])) if form.get("user_id", "").isdigit() else None
+    if action == "reassign" and assignee is None:
+        abort(400)
     try:
-        if action == "claim":
-            review.claim(db, translation, g.user, settings().claim_idle_seconds)
-        elif action == "release":
-            review.release(db, translation, g.user)
-        elif action == "approve":
-            review.approve(db, translation, g.user)
-        elif action == "reject":
-            review.reject(db, translation, g.user, form.get("comment", ""))
-        elif action == "reassign":
-            review.reassign(db, translation, g.user, db.get(User, int(form.get("user_id") or 0)) or abort(400))
-        else:
-            abort(404)
+        review.perform(
+            db,
+            translation,
+            g.user,
+            action,
+            idle_seconds=settings().claim_idle_seconds,
+            comment=form.get("comment", ""),
+            assignee=assignee,
+        )
     except DomainError as error:
         db.rollback()
         flash(ui_message(error), "error")
