@@ -209,3 +209,46 @@ def test_ui_language_is_chosen_by_the_user_and_dates_are_localised(client, peopl
     waiting = page.find(".//table[@class='queue']/tbody/tr/td[4]/time").text
     assert "پیش" in waiting
     assert doc(client.get("/review?locale=fa")).find(".//table[@class='queue']/tbody/tr/td[5]").text == "۱۰"
+
+
+def _fill(rule: str, values: dict) -> str:
+    import re
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+NEWSROOM = ("auth.", "editor.", "review_queue.")
+ROLE_OF_BLUEPRINT = {"editor": {"editor", "admin"}, "review_queue": {"translator", "admin"}}
+
+
+def test_every_newsroom_form_refuses_a_missing_csrf_token(client, app, people, drafts):
+    """Walks the URL map, so a form added later is covered without editing this test."""
+    sign_in(client, "admin")
+    posts = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(NEWSROOM) and "POST" in r.methods]
+    assert len(posts) >= 8
+    for rule in posts:
+        response = client.post(
+            _fill(
+                rule.rule,
+                {"translation_id": drafts["es"], "position": 0, "action": "claim", "term_id": 1, "locale": "es"},
+            ),
+            data={"name": "x"},
+        )
+        assert response.status_code == 400, rule.rule
+
+
+@pytest.mark.parametrize("username", ["editor", "maria", "admin"])
+def test_every_newsroom_page_checks_the_role(client, app, people, drafts, username):
+    sign_in(client, username)
+    role = {"editor": "editor", "maria": "translator", "admin": "admin"}[username]
+    pages = [
+        r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in ROLE_OF_BLUEPRINT and "GET" in r.methods
+    ]
+    assert len(pages) >= 5
+    for rule in pages:
+        url = _fill(rule.rule, {"translation_id": drafts["es"]})
+        allowed = role in ROLE_OF_BLUEPRINT[rule.endpoint.split(".")[0]]
+        assert client.get(url).status_code == (200 if allowed else 403), (username, url)
+    token = page_token(client, "/login")
+    claim = client.post(f"/review/{drafts['es']}/claim", data={"csrf_token": token})
+    assert claim.status_code == (403 if role == "editor" else 303)  # forms check the role too
