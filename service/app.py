@@ -27,6 +27,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         SITE_NAME=settings.site_name,
     )
     app.extensions["tarjama.settings"] = settings
+    if settings.trusted_proxies:
+        # Behind nginx/Traefik: real client addresses (sign-in limits) and https:// links (feeds, sitemap).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
     from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
 

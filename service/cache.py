@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.models import SiteGeneration, utcnow
@@ -19,14 +20,15 @@ EVERY_LOCALE = "*"
 
 
 def bump(session: Session, locales: Iterable[str]) -> None:
-    for locale in {*locales, EVERY_LOCALE}:
-        row = session.get(SiteGeneration, locale)
-        if row is None:
-            session.add(SiteGeneration(locale=locale, generation=1, changed_at=utcnow()))
-        else:
-            row.generation += 1
-            row.changed_at = utcnow()
-    session.flush()
+    """One atomic upsert per locale, in a fixed order: concurrent publishes neither fail nor deadlock."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = utcnow()
+    for locale in sorted({*locales, EVERY_LOCALE}):
+        statement = insert(SiteGeneration).values(locale=locale, generation=1, changed_at=now)
+        statement = statement.on_conflict_do_update(
+            index_elements=["locale"], set_={"generation": SiteGeneration.generation + 1, "changed_at": now}
+        )
+        session.execute(statement)
 
 
 def current(session: Session, locale: str) -> tuple[int, datetime | None]:

@@ -39,6 +39,7 @@ class Settings:
     site_name: str = "Tarjama"
     secure_cookies: bool = False
     fa_solar_hijri: bool = True
+    trusted_proxies: int = 0
     posts_per_page: int = 10
     sitemap_page_size: int = 45000
     translations_dir: Path = PROJECT_ROOT / "locales"
@@ -119,6 +120,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_post_bytes=_int(env, "TARJAMA_MAX_POST_BYTES", 1_000_000),
         site_name=env.get("TARJAMA_SITE_NAME", "Tarjama"),
         secure_cookies=env.get("TARJAMA_SECURE_COOKIES", "0").lower() in {"1", "true", "yes"},
+        trusted_proxies=_int(env, "TARJAMA_TRUSTED_PROXIES", 0),
         fa_solar_hijri=env.get("TARJAMA_FA_SOLAR_HIJRI", "1").lower() in {"1", "true", "yes"},
         posts_per_page=_int(env, "TARJAMA_POSTS_PER_PAGE", 10),
         sitemap_page_size=_int(env, "TARJAMA_SITEMAP_PAGE_SIZE", 45000),

@@ -238,3 +238,12 @@ def test_pages_are_cached_answer_304_and_change_when_the_locale_is_republished(n
         assert "El museo vuelve a abrir" in fresh.get_data(as_text=True), url
     english = client.get("/en/category/culture")
     assert english.status_code == 200 and "El museo" not in english.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_links_use_the_public_address(settings, people, sessions):
+    app = create_app(settings.with_(trusted_proxies=1))
+    client = app.test_client()
+    publish_story(client, people, sessions, settings, STORIES[0], locales=("es",))
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "news.example.org", "X-Forwarded-For": "203.0.113.9"}
+    urls = sitemap_urls(client.get("/sitemap.xml", headers=headers).get_data())
+    assert urls[0].find(f"{{{SITEMAP}}}loc").text.startswith("https://news.example.org/en/posts/")

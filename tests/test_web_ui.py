@@ -89,6 +89,14 @@ def test_sign_in_is_rate_limited_and_never_redirects_off_site(client, people):
         data={"username": "lucia", "password": "correct horse battery", "csrf_token": token},
     )
     assert evil.headers["Location"] == "/review"
+    for target in ("//evil.example/", "/\\evil.example/", "javascript:alert(1)"):
+        client.post("/logout", data={"csrf_token": page_token(client, "/review")})
+        token = page_token(client, "/login")
+        response = client.post(
+            f"/login?next={target}",
+            data={"username": "lucia", "password": "correct horse battery", "csrf_token": token},
+        )
+        assert response.headers["Location"] == "/review", target
 
 
 def test_queue_shows_counts_filters_and_details(client, people, drafts, sessions):

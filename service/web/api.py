@@ -84,6 +84,8 @@ def create_post():
 @bp.get("/posts/<int:post_id>")
 @token_required
 def get_post(post_id: int):
+    if g.user.role == Role.reader:
+        raise Forbidden("readers cannot see the newsroom's posts")
     post = get_session().get(Post, post_id)
     if post is None:
         raise NotFound(f"post {post_id} does not exist")
