@@ -45,7 +45,8 @@ def cached(scope_of):
                 response = current_app.make_response(view(**kwargs))
                 if response.status_code != 200:
                     return response
-                entry = (response.get_data(), response.mimetype, dict(response.headers))
+                body = response.get_data()
+                entry = (body, response.mimetype, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
                 with _lock:
                     store[key] = entry
                     while len(store) > MAX_ENTRIES:
@@ -57,13 +58,13 @@ def cached(scope_of):
     return decorator
 
 
-def _conditional(entry: tuple[bytes, str, dict], changed_at: datetime | None) -> Response:
-    body, mimetype, headers = entry
+def _conditional(entry: tuple[bytes, str, dict, str], changed_at: datetime | None) -> Response:
+    body, mimetype, headers, etag = entry
     response = Response(body, mimetype=mimetype)
     for name in ("Vary", "Content-Language"):
         if name in headers:
             response.headers[name] = headers[name]
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.set_etag(etag)
     if changed_at is not None:
         response.last_modified = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=UTC)
     response.cache_control.public = True
