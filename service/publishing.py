@@ -25,9 +25,7 @@ def publish_source(session: Session, post: Post) -> PublishedPage:
 
 def publish(session: Session, translation: Translation) -> PublishedPage:
     """Publish an approved translation; publishing twice rewrites the same page."""
-    drafts = {segment.position: segment.text for segment in translation.segments}
-    texts = [drafts.get(segment.position, "") for segment in translation.revision.segments]
-    page = _store_page(session, translation.post, translation.locale, translation.revision, texts)
+    page = _store_page(session, translation.post, translation.locale, translation.revision, _draft_texts(translation))
     translation.state = State.published.value
     translation.state_changed_at = utcnow()
     return page
@@ -61,8 +59,13 @@ def render_revision(revision: Revision, texts: list[str]) -> Rendered:
 
 def preview(translation: Translation) -> Rendered:
     """The page as readers would see it if this draft were approved now."""
+    return render_revision(translation.revision, _draft_texts(translation))
+
+
+def _draft_texts(translation: Translation) -> list[str]:
+    """One draft text per source segment, in order (empty where a segment has no draft)."""
     drafts = {segment.position: segment.text for segment in translation.segments}
-    return render_revision(translation.revision, [drafts.get(s.position, "") for s in translation.revision.segments])
+    return [drafts.get(segment.position, "") for segment in translation.revision.segments]
 
 
 def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import qa, terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
+from service.segments import repair_placeholders
 from service.settings import Settings
 from workers import mt
 
@@ -59,7 +60,7 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
             session.delete(old)
         session.flush()
         for (position, source), draft in zip(sources, drafts, strict=True):
-            text, moved = mt.keep_placeholders(draft, source)
+            text, moved = repair_placeholders(draft, source)
             warnings = qa.check_segment(source, text) + ([qa.MARKUP_MOVED] if moved else [])
             session.add(
                 TranslatedSegment(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 
-from service.segments import repair_placeholders
 from service.settings import Settings
 
 
@@ -25,8 +24,3 @@ def translate_batch(settings: Settings, texts: list[str], source: str, target: s
     if len(result) != len(texts):
         raise EngineError(f"engine returned {len(result)} translations for {len(texts)} segments")
     return result
-
-
-def keep_placeholders(translated: str, source: str) -> tuple[str, bool]:
-    """Put back placeholders the engine lost; True when any had to be moved."""
-    return repair_placeholders(translated, source)
