@@ -26,34 +26,44 @@ class Listing:
         return max(1, -(-self.total // self.per_page))
 
 
-def _listing(session: Session, query, page: int, per_page: int) -> Listing:
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+def _newest(session: Session, query, limit: int, offset: int = 0) -> list[PublishedPage]:
+    """Newest stories first, with what listings show (post, terms) loaded up front."""
     rows = session.scalars(
         query.order_by(Post.published_at.desc(), Post.id.desc())
         .options(selectinload(PublishedPage.post).selectinload(Post.terms).selectinload(PostTerm.term))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(limit)
+        .offset(offset)
     )
-    return Listing(list(rows), total or 0, page, per_page)
+    return list(rows)
+
+
+def _pages(locale: str, term: Term | None = None):
+    query = select(PublishedPage).join(Post).where(PublishedPage.locale == locale)
+    if term is not None:
+        query = query.join(PostTerm, PostTerm.post_id == Post.id).where(PostTerm.term_id == term.id)
+    return query
+
+
+def _listing(session: Session, query, page: int, per_page: int) -> Listing:
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return Listing(_newest(session, query, per_page, (page - 1) * per_page), total or 0, page, per_page)
 
 
 def latest(session: Session, locale: str, page: int, per_page: int) -> Listing:
-    query = select(PublishedPage).join(Post).where(PublishedPage.locale == locale)
-    return _listing(session, query, page, per_page)
+    return _listing(session, _pages(locale), page, per_page)
 
 
 def by_term(session: Session, locale: str, term: Term, page: int, per_page: int) -> Listing:
-    query = (
-        select(PublishedPage)
-        .join(Post)
-        .join(PostTerm, PostTerm.post_id == Post.id)
-        .where(PublishedPage.locale == locale, PostTerm.term_id == term.id)
-    )
-    return _listing(session, query, page, per_page)
+    return _listing(session, _pages(locale, term), page, per_page)
+
+
+def newest(session: Session, locale: str, count: int, term: Term | None = None) -> list[PublishedPage]:
+    """The latest `count` pages (recent posts, feeds): no page count needed, so none is queried."""
+    return _newest(session, _pages(locale, term), count)
 
 
 def recent(session: Session, locale: str, count: int = 5) -> list[PublishedPage]:
-    return latest(session, locale, 1, count).pages
+    return newest(session, locale, count)
 
 
 def pages_by_id(session: Session, ids: list[int]) -> list[PublishedPage]:

@@ -159,7 +159,7 @@ def _feed(locale: str, pages: list[PublishedPage], title: str, self_url: str, al
 @bp.get("/<locale>/feed.xml")
 @by_locale
 def feed(locale: str):
-    pages = site.latest(get_session(), locale, 1, 20).pages
+    pages = site.newest(get_session(), locale, 20)
     return _feed(locale, pages, settings().site_name, request.url, url_for(".home", locale=locale, _external=True))
 
 
@@ -167,7 +167,7 @@ def feed(locale: str):
 @by_locale
 def tag_feed(locale: str, slug: str):
     term = terms.by_slug(get_session(), "tag", slug) or abort(404)
-    pages = site.by_term(get_session(), locale, term, 1, 20).pages
+    pages = site.newest(get_session(), locale, 20, term)
     title = f"{settings().site_name}: {term.display_name(locale)}"
     return _feed(locale, pages, title, request.url, url_for(".tag", locale=locale, slug=slug, _external=True))
 
