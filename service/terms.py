@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import cache
-from service.errors import N_, InvalidInput
+from service.errors import N_, Forbidden, InvalidInput
 from service.models import Post, PostTerm, Term, TermTranslation, User, utcnow
 from service.slugs import slugify
 
@@ -76,8 +76,6 @@ def store_machine_names(session: Session, names: dict[int, str], locale: str) ->
 
 def rename(session: Session, term: Term, locale: str, name: str, user: User) -> TermTranslation:
     """A translator sets a term's display name in one of their languages."""
-    from service.errors import Forbidden
-
     if not user.can_translate(locale):
         raise Forbidden(N_("you do not translate into %(locale)s"), params={"locale": locale})
     name = " ".join(name.split())

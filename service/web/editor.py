@@ -60,12 +60,18 @@ def _form_payload(form) -> dict:
 @bp.get("")
 @editor_only
 def desk():
+    return _desk_page()
+
+
+def _desk_page(values: dict | None = None, error: DomainError | None = None) -> str:
+    """The desk: the editor's posts, and the form (refilled with `values` after an `error`)."""
     return render_template(
         "editor/desk.html",
         posts=_my_posts(),
         progress=progress,
-        values={},
-        error=None,
+        values=values or {},
+        error=error,
+        error_message=ui_message(error) if error else None,
         targets=settings().target_locales,
     )
 
@@ -81,15 +87,7 @@ def submit():
         db.rollback()
         values = dict(request.form)
         values["target_locales"] = request.form.getlist("target_locales")
-        return render_template(
-            "editor/desk.html",
-            posts=_my_posts(),
-            progress=progress,
-            values=values,
-            error=error,
-            error_message=ui_message(error),
-            targets=settings().target_locales,
-        ), error.status
+        return _desk_page(values, error), error.status
     db.commit()
     dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
     flash(_("Submitted. Machine translation has started."), "success")

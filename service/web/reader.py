@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from service import l10n, search, site, terms
+from service import l10n, publishing, search, site, terms
 from service.cache import EVERY_LOCALE
-from service.models import PublishedPage
+from service.models import Post, PublishedPage
 from service.web.database import get_session, settings
 from service.web.page_cache import cached
 
@@ -42,8 +45,6 @@ def _reader_helpers() -> dict:
 
 def atom_time(moment) -> str:
     """RFC 3339 in UTC, as Atom and sitemaps want it."""
-    from datetime import UTC, datetime
-
     moment = moment or datetime.now(UTC)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -81,8 +82,6 @@ def home(locale: str):
 @bp.get("/<locale>/posts/<slug>")
 @by_locale
 def post_page(locale: str, slug: str):
-    from service import publishing
-
     page = publishing.page_for(get_session(), locale, slug)
     if page is None:
         return _missing_post(locale, slug)
@@ -99,10 +98,6 @@ def post_page(locale: str, slug: str):
 
 
 def _missing_post(locale: str, slug: str):
-    from sqlalchemy import select
-
-    from service.models import Post
-
     post = get_session().scalar(select(Post).where(Post.slug == slug))
     pages = site.alternates(get_session(), post.id) if post else []
     return render_template("not_found.html", locale=locale, alternates=pages), 404
