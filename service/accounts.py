@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.errors import Conflict, InvalidInput
-from service.models import ApiToken, LoginAttempt, Role, User, utcnow
+from service.models import ApiToken, LoginAttempt, Role, User, as_utc, utcnow
 
 
 def create_user(
@@ -90,9 +90,7 @@ def login_wait_seconds(session: Session, username: str, address: str) -> int:
     failures, oldest = session.execute(query).one()
     if failures < MAX_FAILED_LOGINS:
         return 0
-    if oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=since.tzinfo)
-    return max(1, int((oldest + FAILED_LOGIN_WINDOW - utcnow()).total_seconds()))
+    return max(1, int((as_utc(oldest) + FAILED_LOGIN_WINDOW - utcnow()).total_seconds()))
 
 
 def record_failed_login(session: Session, username: str, address: str) -> None:

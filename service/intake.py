@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,18 @@ from sqlalchemy.orm import Session
 from service import publishing, terms
 from service.content import FORMATS, body_to_safe_html
 from service.errors import N_, Forbidden, InvalidInput
-from service.models import IdempotencyRecord, Post, Revision, Role, Segment, Translation, TranslationEvent, User, utcnow
+from service.models import (
+    IdempotencyRecord,
+    Post,
+    Revision,
+    Role,
+    Segment,
+    Translation,
+    TranslationEvent,
+    User,
+    as_utc,
+    utcnow,
+)
 from service.segments import extract
 from service.settings import Settings
 from service.slugs import slugify
@@ -244,4 +255,4 @@ def _moment(value: Any) -> datetime:
                 field="published_at",
                 params={"value": repr(value)},
             ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(moment)

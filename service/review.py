@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service import publishing, qa
 from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
-from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, utcnow
+from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, as_utc, utcnow
 from service.segments import normalise
 
 # A published translation can be claimed again to correct it; approving re-publishes it.
@@ -36,9 +36,7 @@ def claim_expired(translation: Translation, idle_seconds: int) -> bool:
     last = translation.claimed_at
     if last is None:
         return True
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=utcnow().tzinfo)
-    return utcnow() - last > timedelta(seconds=idle_seconds)
+    return utcnow() - as_utc(last) > timedelta(seconds=idle_seconds)
 
 
 def _require_translator(translation: Translation, user: User) -> None:

@@ -6,7 +6,7 @@ check the caller, call the domain, commit, and only then queue work.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request, url_for
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service import accounts, dispatch, intake, review
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
-from service.models import Post, Role, State, Translation, User
+from service.models import Post, Role, State, Translation, User, as_utc
 from service.web.database import get_session, settings
 from service.web.openapi import OPENAPI
 
@@ -153,7 +153,7 @@ def edit_segment(translation_id: int, position: int):
 
 def iso(moment: datetime) -> str:
     """ISO 8601 with the UTC offset (SQLite hands back naive UTC datetimes)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return as_utc(moment).isoformat()
 
 
 def post_json(post: Post) -> dict:

@@ -15,6 +15,7 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from service import l10n
+from service.models import as_utc
 from service.settings import Settings
 
 
@@ -46,25 +47,21 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def format_age(moment: datetime) -> str:
     """'3 hours ago' in the UI language, with its own digits."""
     locale = ui_locale()
-    delta = _aware(moment) - datetime.now(UTC)
+    delta = as_utc(moment) - datetime.now(UTC)
     return l10n.native_digits(format_timedelta(delta, add_direction=True, locale=locale), locale)
 
 
 def machine_time(moment: datetime) -> str:
     """For `<time datetime>`: UTC to the second, as HTML wants it."""
-    return _aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_moment(moment: datetime) -> str:
     locale = ui_locale()
-    return l10n.native_digits(babel_format_datetime(_aware(moment), "medium", locale=locale), locale)
+    return l10n.native_digits(babel_format_datetime(as_utc(moment), "medium", locale=locale), locale)
 
 
 def format_number(value: float) -> str:

@@ -16,6 +16,7 @@ from functools import wraps
 from flask import Response, current_app, request
 
 from service import cache
+from service.models import as_utc
 from service.web.database import get_session
 
 MAX_ENTRIES = 2000
@@ -66,7 +67,7 @@ def _conditional(entry: tuple[bytes, str, dict, str], changed_at: datetime | Non
             response.headers[name] = headers[name]
     response.set_etag(etag)
     if changed_at is not None:
-        response.last_modified = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=UTC)
+        response.last_modified = as_utc(changed_at)
     response.cache_control.public = True
     response.cache_control.max_age = 60
     return response.make_conditional(request)

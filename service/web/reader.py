@@ -12,6 +12,7 @@ from service import l10n, publishing, search, site, terms
 from service.cache import EVERY_LOCALE
 from service.models import Post, PublishedPage
 from service.web.database import get_session, settings
+from service.web.i18n import machine_time
 from service.web.page_cache import cached
 
 bp = Blueprint("reader", __name__)
@@ -45,8 +46,7 @@ def _reader_helpers() -> dict:
 
 def atom_time(moment) -> str:
     """RFC 3339 in UTC, as Atom and sitemaps want it."""
-    moment = moment or datetime.now(UTC)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return machine_time(moment or datetime.now(UTC))
 
 
 def _page_number() -> int:
