@@ -1,16 +1,12 @@
-# One image for web, worker and beat. CPU-only: torch comes from PyTorch's CPU index,
-# never the multi-GB CUDA build that argostranslate's declared deps would pull.
+# One image for web, worker and beat. No torch, stanza or spacy: Argos comes from the Argos
+# project's `argos-translate-lt` build of the `argostranslate` module, declared in pyproject.toml.
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends apertium apertium-eng-spa apertium-fr-es \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
-RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
- && pip install --no-cache-dir stanza==1.10.1 \
- && pip install --no-cache-dir --no-deps argostranslate==1.11.0 minisbd==0.9.5 \
- && pip install --no-cache-dir onnxruntime filelock \
- && pip install --no-cache-dir -e . \
+RUN pip install --no-cache-dir . \
  && pybabel compile -d locales
 ENV TARJAMA_DATA_DIR=/data
 VOLUME /data

@@ -24,18 +24,6 @@ fi
 pip=(.venv/bin/python -m pip install -q)
 "${pip[@]}" --upgrade pip
 
-# argostranslate declares stanza (which needs torch) and spacy. A plain install would pull a
-# multi-GB CUDA torch, so: CPU torch first (the wheel on disk if there is one), then the rest.
-if ! .venv/bin/python -c "import torch" 2>/dev/null; then
-  wheel=$(ls /opt/wheels/torch-2.13.0+cpu-*.whl 2>/dev/null | head -n1 || true)
-  if [[ -n "$wheel" ]]; then
-    "${pip[@]}" "$wheel"
-  else
-    "${pip[@]}" torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-  fi
-fi
-"${pip[@]}" stanza==1.10.1 onnxruntime filelock
-"${pip[@]}" --no-deps argostranslate==1.11.0 minisbd==0.9.5
 if [[ "${TARJAMA_SETUP_TEST:-}" == 1 ]]; then
   "${pip[@]}" -e ".[test]"
   # The W3C Nu HTML checker for the page-validity test (runs on Java; npm fetches the jar).
