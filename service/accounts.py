@@ -45,6 +45,13 @@ def create_user(
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """A new password (e.g. for users imported from an archive made without passwords)."""
+    if len(password) < 8:
+        raise InvalidInput("password must be at least 8 characters", field="password")
+    user.password_hash = generate_password_hash(password)
+
+
 def check_password(user: User | None, password: str) -> bool:
     return bool(user and user.active and check_password_hash(user.password_hash, password))
 

@@ -6,11 +6,14 @@ from datetime import timedelta
 
 from flask import Flask
 
+from service import logs, metrics
 from service.settings import Settings, dev_secret, load_settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
+    logs.configure(settings, "web")
+    metrics.configure(settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key or dev_secret(settings.data_dir),
@@ -34,9 +37,23 @@ def create_app(settings: Settings | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
-    from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
+    from service.web import (
+        api,
+        auth,
+        database,
+        editor,
+        errors,
+        health,
+        i18n,
+        labels,
+        observability,
+        reader,
+        review_queue,
+        security,
+    )
 
     database.init_app(app, settings)
+    observability.init_app(app)
     auth.login_manager.init_app(app)
     i18n.init_app(app, settings)
     labels.init_app(app)
@@ -48,5 +65,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(review_queue.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(observability.bp)
     app.register_blueprint(reader.bp)
     return app

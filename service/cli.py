@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from pathlib import Path
 
 import click
 from sqlalchemy import select
 
+from service import cli_ops
 from service.db import make_engine, make_session_factory, session_scope
 from service.errors import DomainError
 from service.settings import Settings, SettingsError, load_settings
@@ -66,6 +66,27 @@ def users_add(name: str, role: str, languages: str, password: str | None) -> Non
     click.echo(f"user {name} ({role}) created" + (f"; password: {password}" if generated else ""))
 
 
+@users.command("set-password")
+@click.argument("name")
+@click.option("--password", default=None, help="New password (at least 8 characters); generated and printed if omitted")
+def users_set_password(name: str, password: str | None) -> None:
+    """Give NAME a new password (e.g. after 'tarjama import' of an archive made without passwords)."""
+    from service import accounts
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    with session_scope(_sessions(_settings())) as session:
+        user = accounts.find_user(session, name)
+        if user is None:
+            raise click.ClickException(f"no user named {name!r}")
+        try:
+            accounts.set_password(user, password)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        session.commit()
+    click.echo(f"password of {name} changed" + (f"; new password: {password}" if generated else ""))
+
+
 @main.group()
 def tokens() -> None:
     """Manage API tokens."""
@@ -87,54 +108,6 @@ def tokens_create(name: str, label: str) -> None:
         token = accounts.create_token(session, user, label)
         session.commit()
     click.echo(token)
-
-
-@main.group()
-def models() -> None:
-    """Argos Translate models used by the argos engine."""
-
-
-@models.command("list")
-def models_list() -> None:
-    from workers.mt import argos
-
-    settings = _settings()
-    packages = argos.installed_packages(settings)
-    if not packages:
-        click.echo(f"no Argos packages installed in {settings.effective_argos_dir}")
-    for package in packages:
-        click.echo(
-            f"{package.from_code} -> {package.to_code}  version {package.package_version}  {package.package_path}"
-        )
-
-
-@models.command("install")
-@click.argument("source", required=False)
-@click.argument("target", required=False)
-@click.option(
-    "--file",
-    "file_",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Install a downloaded .argosmodel",
-)
-def models_install(source: str | None, target: str | None, file_: Path | None) -> None:
-    """Install the SOURCE->TARGET model from the Argos index, or a local --file."""
-    from workers.mt import argos
-
-    settings = _settings()
-    if file_:
-        try:
-            argos.install_file(settings, file_)
-        except Exception as error:  # noqa: BLE001 - report any unreadable package plainly
-            raise click.ClickException(f"could not install {file_}: {error}") from None
-        click.echo(f"installed {file_.name} into {settings.effective_argos_dir}")
-        return
-    if not (source and target):
-        raise click.UsageError("give SOURCE and TARGET (e.g. 'en fr') or --file PATH.argosmodel")
-    try:
-        click.echo(argos.install_from_index(settings, source, target))
-    except argos.EngineError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -207,6 +180,9 @@ def resume() -> None:
         ]
     click.echo(f"queued {dispatch.enqueue_translations(settings, work)} translations")
 
+
+for _command in (cli_ops.models, cli_ops.check, cli_ops.export, cli_ops.import_):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

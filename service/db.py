@@ -35,7 +35,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    from service import metrics
+
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    metrics.track_flow(factory)  # translation events are counted whichever process commits them
+    return factory
 
 
 @contextmanager

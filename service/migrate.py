@@ -27,3 +27,14 @@ def upgrade(settings: Settings) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     engine.dispose()
+
+
+def revisions(settings: Settings, engine) -> tuple[set[str], set[str]]:
+    """(the database's current revisions, the code's head revisions): equal when up to date."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(settings)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current, heads

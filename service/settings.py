@@ -43,6 +43,12 @@ class Settings:
     posts_per_page: int = 10
     sitemap_page_size: int = 45000
     translations_dir: Path = PROJECT_ROOT / "locales"
+    metrics_token: str = ""
+    metrics_dir: Path | None = None
+    log_format: str = "text"
+    log_level: str = "INFO"
+    worker_heartbeat_seconds: int = 15
+    worker_stale_after_seconds: int = 120
 
     @property
     def target_locales(self) -> tuple[str, ...]:
@@ -59,6 +65,10 @@ class Settings:
     @property
     def effective_argos_dir(self) -> Path:
         return (self.argos_packages_dir or self.data_dir / "argos-packages").resolve()
+
+    @property
+    def effective_metrics_dir(self) -> Path:
+        return (self.metrics_dir or self.data_dir / "metrics").resolve()
 
     def engine_for(self, source: str, target: str) -> str:
         """The MT engine serving a language pair: the first matching rule wins."""
@@ -93,6 +103,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _choice(env: dict[str, str], name: str, default: str, choices: set[str]) -> str:
+    value = (env.get(name) or default).strip()
+    for choice in choices:
+        if choice.lower() == value.lower():
+            return choice
+    raise SettingsError(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}")
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read settings from the environment (or a given mapping, for tests)."""
     env = dict(os.environ if env is None else env)
@@ -124,7 +142,17 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         fa_solar_hijri=env.get("TARJAMA_FA_SOLAR_HIJRI", "1").lower() in {"1", "true", "yes"},
         posts_per_page=_int(env, "TARJAMA_POSTS_PER_PAGE", 10),
         sitemap_page_size=_int(env, "TARJAMA_SITEMAP_PAGE_SIZE", 45000),
+        metrics_token=env.get("TARJAMA_METRICS_TOKEN", ""),
+        metrics_dir=_path(env.get("TARJAMA_METRICS_DIR") or env.get("PROMETHEUS_MULTIPROC_DIR")),
+        log_format=_choice(env, "TARJAMA_LOG_FORMAT", "text", {"text", "json"}),
+        log_level=_choice(env, "TARJAMA_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+        worker_heartbeat_seconds=_int(env, "TARJAMA_WORKER_HEARTBEAT", 15),
+        worker_stale_after_seconds=_int(env, "TARJAMA_WORKER_STALE_AFTER", 120),
     )
+
+
+def _path(raw: str | None) -> Path | None:
+    return Path(raw) if raw else None
 
 
 def dev_secret(data_dir: Path) -> str:

@@ -5,6 +5,7 @@
 - Redis: a real redis-server on a free port. Request tests queue into database 1, the
   integration tests' worker listens on database 2, so no test feeds another's worker.
 - Argos: tiny synthetic packages (real format, random weights) built and installed once.
+- Metrics: one prometheus multiprocess directory for the run (PROMETHEUS_MULTIPROC_DIR).
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def metrics_dir(tmp_path_factory) -> Path:
+    """One multiprocess-metrics directory for the test run, as `tarjama run` has one for its stack:
+    the tests' own process and the workers they start (which inherit the environment) share it."""
+    from service import metrics
+
+    return metrics.configure(Settings(metrics_dir=tmp_path_factory.mktemp("metrics")))
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,6 @@ from service.cli import main
 from service.settings import load_settings
 from tests.conftest import ROOT, free_port, make_env
 from tests.factories import story
-from workers.mt import argos
-from workers.mt.synthetic import build_package
 
 
 @pytest.fixture
@@ -61,41 +59,6 @@ def test_user_errors_name_the_problem(cli_env):
     assert "password: " in generated.output
     assert "already exists" in invoke(cli_env, "users", "add", "ali", "--role", "editor").output
     assert "no user named 'bob'" in invoke(cli_env, "tokens", "create", "bob").output
-
-
-def test_models_install_from_a_file_and_list(cli_env, tmp_path):
-    assert "no Argos packages installed" in invoke(cli_env, "models", "list").output
-    archive = build_package(tmp_path / "archives", "en", "ar")
-    assert "installed" in invoke(cli_env, "models", "install", "--file", str(archive)).output
-    assert "en -> ar" in invoke(cli_env, "models", "list").output
-    broken = tmp_path / "broken.argosmodel"
-    broken.write_text("not a zip")
-    assert "could not install" in invoke(cli_env, "models", "install", "--file", str(broken)).output
-
-
-def test_models_install_downloads_from_the_index(cli_env, tmp_path, monkeypatch):
-    """The remote index and download are the one edge faked here: no internet on these machines."""
-    archive = build_package(tmp_path / "remote", "en", "it")
-    index = [
-        {
-            "from_code": "en",
-            "to_code": "it",
-            "package_version": "1.9",
-            "links": ["https://example.invalid/en_it.argosmodel"],
-        }
-    ]
-    remote = {"index.json": json.dumps(index).encode(), "en_it.argosmodel": archive.read_bytes()}
-    monkeypatch.setattr(argos, "fetch", lambda url, timeout=30: remote[url.rsplit("/", 1)[1]])
-    result = invoke({**cli_env, "TARJAMA_LOCALES": "en,it"}, "models", "install", "en", "it")
-    assert result.exit_code == 0 and "installed Argos en->it 1.9" in result.output
-    assert "en -> it" in invoke(cli_env, "models", "list").output
-    missing = invoke(cli_env, "models", "install", "en", "xx")
-    assert "has no en->xx package (it has: en-it)" in missing.output
-
-
-def test_models_install_offline_says_how_to_install_a_file(cli_env):
-    result = invoke(cli_env, "models", "install", "en", "fr")
-    assert result.exit_code == 1 and "tarjama models install --file" in result.output
 
 
 def test_run_without_redis_server_names_the_package(cli_env, tmp_path):

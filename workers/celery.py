@@ -29,6 +29,9 @@ def make_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     celery.tarjama_settings = settings
+    from workers import lifecycle
+
+    lifecycle.connect()
     return celery
 
 

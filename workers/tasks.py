@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,6 +11,8 @@ from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
 from workers.celery import SWEEP_TASK, TRANSLATE_TASK, app
+
+log = logging.getLogger(__name__)
 
 
 def _settings() -> Settings:
@@ -24,7 +27,9 @@ def _sessions() -> sessionmaker[Session]:
 
 @app.task(name=TRANSLATE_TASK)
 def translate_post(post_id: int, locale: str) -> str:
-    return drafting.draft_translation(_sessions(), _settings(), post_id, locale)
+    state = drafting.draft_translation(_sessions(), _settings(), post_id, locale)
+    log.log(logging.WARNING if state == "failed" else logging.INFO, "translation is now %s", state)
+    return state
 
 
 @app.task(name=SWEEP_TASK)

@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import accounts, dispatch, intake, review
+from service import accounts, dispatch, intake, logs, review
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
 from service.models import Post, Role, State, Translation, User, as_utc
 from service.web.database import get_session, settings
@@ -73,6 +73,7 @@ def create_post():
     except IntegrityError:
         session.rollback()
         post, created = intake.submit_post(session, g.user, payload, settings(), key)
+    logs.bind(post_id=post.id)  # the rest of this request's log lines name the post
     if created:
         dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
     response = jsonify(post_json(post))

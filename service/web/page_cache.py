@@ -15,7 +15,7 @@ from functools import wraps
 
 from flask import Response, current_app, request
 
-from service import cache
+from service import cache, metrics
 from service.models import as_utc
 from service.web.database import get_session
 
@@ -42,6 +42,7 @@ def cached(scope_of):
                 entry = store.get(key)
                 if entry is not None:
                     store.move_to_end(key)
+            metrics.count_cache(hit=entry is not None)
             if entry is None:
                 response = current_app.make_response(view(**kwargs))
                 if response.status_code != 200:

@@ -7,7 +7,9 @@ libraries are imported only when a translation runs, so the web process never lo
 from __future__ import annotations
 
 import importlib
+import time
 
+from service import metrics
 from service.settings import Settings
 
 
@@ -19,8 +21,11 @@ def translate_batch(settings: Settings, texts: list[str], source: str, target: s
     """Translate segments (with `<g1>`-style placeholders) in as few engine calls as possible."""
     if not texts:
         return []
-    engine = importlib.import_module(f"workers.mt.{settings.engine_for(source, target)}")
+    name = settings.engine_for(source, target)
+    engine = importlib.import_module(f"workers.mt.{name}")
+    started = time.perf_counter()
     result = engine.translate_batch(texts, source, target, settings)
     if len(result) != len(texts):
         raise EngineError(f"engine returned {len(result)} translations for {len(texts)} segments")
+    metrics.observe_mt(name, source, target, len(texts), time.perf_counter() - started)
     return result

@@ -8,10 +8,8 @@ the package's tokenizer and CTranslate2 model, with every segment of a post in o
 
 from __future__ import annotations
 
-import json
 import os
 import threading
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +48,10 @@ def installed_packages(settings: Settings) -> list[Any]:
 
 
 def install_file(settings: Settings, path: Path) -> None:
-    package_module(settings).install_from_path(path)
-    forget_loaded()
+    """Verify and install a local .argosmodel (see `workers.mt.packages`)."""
+    from workers.mt import packages
+
+    packages.install(settings, path)
 
 
 def forget_loaded() -> None:
@@ -121,47 +121,3 @@ def _translate_hop(settings: Settings, texts: list[str], source: str, target: st
             hypothesis = hypothesis[1:]
         outputs.append(" ".join(model.tokenizer.decode(hypothesis).split()) if text else "")
     return outputs
-
-
-def fetch(url: str, timeout: float = 30) -> bytes:
-    """Download one URL (the only place Tarjama reaches the internet)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - https index links
-        return response.read()
-
-
-def install_from_index(settings: Settings, source: str, target: str) -> str:
-    """Download and install a package from the Argos index (needs the internet).
-
-    Argos's own downloader retries without end when offline, so Tarjama fetches the index and
-    the package itself, with a timeout and a clear message.
-    """
-    import argostranslate.settings
-
-    package_module(settings)
-    index_url = argostranslate.settings.remote_package_index
-    try:
-        index = json.loads(fetch(index_url))
-    except (OSError, ValueError) as error:
-        raise EngineError(
-            f"could not read the Argos package index at {index_url} ({error}); download the .argosmodel on a "
-            "machine with internet and run 'tarjama models install --file PATH.argosmodel'"
-        ) from None
-    entry = next((e for e in index if e.get("from_code") == source and e.get("to_code") == target), None)
-    if entry is None:
-        pairs = ", ".join(sorted(f"{e.get('from_code')}-{e.get('to_code')}" for e in index)) or "none"
-        raise EngineError(f"the Argos index has no {source}->{target} package (it has: {pairs})")
-    downloads = settings.data_dir / "downloads"
-    downloads.mkdir(parents=True, exist_ok=True)
-    archive = downloads / f"translate-{source}_{target}.argosmodel"
-    errors = []
-    for link in entry.get("links", []):
-        try:
-            archive.write_bytes(fetch(link, timeout=600))
-            break
-        except OSError as error:
-            errors.append(f"{link}: {error}")
-    else:
-        raise EngineError(f"could not download the {source}->{target} package: {'; '.join(errors) or 'no links'}")
-    install_file(settings, archive)
-    archive.unlink()
-    return f"installed Argos {source}->{target} {entry.get('package_version', '')} into {settings.effective_argos_dir}"
