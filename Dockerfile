@@ -7,8 +7,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . \
- && pybabel compile -d locales
+ && pybabel compile -d locales \
+ && useradd --system --home-dir /data tarjama \
+ && mkdir -p /data && chown tarjama /data
+USER tarjama
 ENV TARJAMA_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "service.app:create_app()"]
+HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+CMD ["gunicorn", "-c", "python:service.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3", "service.app:create_app()"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from service import metrics
 from service.settings import Settings
 
 
@@ -71,6 +72,9 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
 
     upgrade(settings)
     env = dict(os.environ)
+    # Every process of the stack counts into one metrics directory, emptied of older runs' files.
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics.configure(settings))
+    metrics.reset_directory(settings)
     children: list[tuple[str, subprocess.Popen]] = []
     try:
         if not settings.redis_url:
@@ -79,10 +83,13 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
             env["TARJAMA_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         python = sys.executable
         beat_file = str(settings.data_dir.resolve() / "celerybeat-schedule")
+        quiet = ["--quiet"] if settings.log_format == "json" else []  # no banner among the JSON lines
+        celery = [python, "-m", "celery", "-A", "workers", *quiet]
         commands = {
-            "web": [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"],
-            "worker": [python, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO", "--concurrency", "1"],
-            "beat": [python, "-m", "celery", "-A", "workers", "beat", "--loglevel", "INFO", "--schedule", beat_file],
+            "web": [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf"]
+            + ["--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"],
+            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "1"],
+            "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", beat_file],
         }
         for name, command in commands.items():
             children.append((name, subprocess.Popen(command, env=env)))
