@@ -52,3 +52,15 @@ def test_engine_rules_match_in_order_with_wildcards():
 def test_bad_values_are_named_in_the_error(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
+
+
+def test_operations_settings_have_defaults_and_name_the_variable_when_wrong(tmp_path):
+    defaults = load_settings({"TARJAMA_DATA_DIR": str(tmp_path)})
+    assert defaults.log_format == "text" and defaults.metrics_token == ""
+    assert defaults.effective_metrics_dir == (tmp_path / "metrics").resolve()
+    chosen = load_settings({"TARJAMA_LOG_FORMAT": "JSON", "TARJAMA_METRICS_DIR": str(tmp_path / "m")})
+    assert chosen.log_format == "json" and chosen.effective_metrics_dir == (tmp_path / "m").resolve()
+    with pytest.raises(SettingsError, match="TARJAMA_LOG_FORMAT must be one of json, text, got 'xml'"):
+        load_settings({"TARJAMA_LOG_FORMAT": "xml"})
+    with pytest.raises(SettingsError, match="TARJAMA_WORKER_STALE_AFTER must be a whole number"):
+        load_settings({"TARJAMA_WORKER_STALE_AFTER": "soon"})
