@@ -51,18 +51,38 @@ def configure(settings: Settings) -> Path:
     from prometheus_client import values
 
     if not getattr(values.ValueClass, "_tarjama", False):
-        host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
+        host = _host()
         value_class = values.MultiProcessValue(process_identifier=lambda: f"{host}-{os.getpid()}")
         value_class._tarjama = True
         values.ValueClass = value_class
     return directory
 
 
-def reset_directory(settings: Settings) -> None:
-    """Empty the directory before a whole stack starts (`tarjama run`): old processes' files go."""
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
+
+
+def forget_dead_processes(settings: Settings) -> int:
+    """Delete the files of this host's processes that have ended (an earlier run of the stack),
+    never those of running ones, which keep writing to the files they have open."""
     directory = Path(os.environ.get(ENV) or settings.effective_metrics_dir)
+    removed = 0
     for path in directory.glob("*.db"):
-        path.unlink(missing_ok=True)
+        host, _, pid = path.stem.rsplit("_", 1)[-1].rpartition("-")
+        if host in ("", _host()) and pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _best_effort(observe: Callable) -> Callable:

@@ -72,9 +72,9 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
 
     upgrade(settings)
     env = dict(os.environ)
-    # Every process of the stack counts into one metrics directory, emptied of older runs' files.
+    # Every process of the stack counts into one metrics directory, cleared of ended processes' files.
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics.configure(settings))
-    metrics.reset_directory(settings)
+    metrics.forget_dead_processes(settings)
     children: list[tuple[str, subprocess.Popen]] = []
     try:
         if not settings.redis_url:

@@ -6,6 +6,10 @@ test_operations.py; these run in one process through the test client.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -91,3 +95,22 @@ def test_metrics_report_a_stopped_redis_instead_of_failing(tmp_path, settings, p
     found = samples(gone.test_client().get("/metrics"))
     assert value(found, "tarjama_up", component="redis") == 0
     assert value(found, "tarjama_up", component="database") == 1
+
+
+def test_a_new_stack_forgets_ended_processes_but_not_running_ones(tmp_path, settings, monkeypatch):
+    from service import metrics
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = metrics._host()
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    files = {
+        "ended": directory / f"counter_{host}-{ended.stdout.strip()}.db",
+        "running": directory / f"histogram_{host}-{os.getpid()}.db",
+        "other host": directory / f"counter_elsewhere-{ended.stdout.strip()}.db",
+    }
+    for path in files.values():
+        path.write_bytes(b"")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    assert metrics.forget_dead_processes(settings) == 1
+    assert sorted(p.name for p in directory.iterdir()) == sorted(files[k].name for k in ("running", "other host"))
