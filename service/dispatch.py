@@ -35,3 +35,8 @@ def enqueue_translations(settings: Settings, work: Iterable[tuple[int, str]]) ->
         except Exception as error:  # noqa: BLE001 - the sweep will retry; the request must not fail
             log.warning("could not queue translation of post %s into %s: %s", post_id, locale, error)
     return sent
+
+
+def queue_names(settings: Settings) -> set[str]:
+    """The queues the Celery configuration sends work to (for metrics; no connection is made)."""
+    return set(_celery(settings).amqp.queues.keys())

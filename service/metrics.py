@@ -216,7 +216,7 @@ def _measure_flow(session: Session) -> None:
         locale, since = intake.get(translation_id, (None, None))
         seconds = (as_utc(at) - since).total_seconds() if since and at else None
         measured.append((action, locale, seconds))
-    session.info[FLOW_KEY + ".measured"] = measured
+    session.info.setdefault(FLOW_KEY + ".measured", []).extend(measured)  # a savepoint's, then the rest
 
 
 @_best_effort
@@ -270,7 +270,7 @@ class StoredState:
             try:
                 families = list(gauges())
             except Exception as error:  # noqa: BLE001 - a scrape reports what it can
-                log.warning("metrics: could not read %s: %s", component, error)
+                log.info("metrics: could not read %s: %s", component, error)
                 self.session.rollback()
                 up.add_metric([component], 0)
                 continue
@@ -320,14 +320,14 @@ class StoredState:
     def _redis(self) -> Iterator:
         from prometheus_client.core import GaugeMetricFamily
 
-        from service import heartbeat
+        from service import dispatch, heartbeat
 
         url = self.settings.effective_redis_url
         client = heartbeat.client(url)
         lengths = GaugeMetricFamily(
             "tarjama_broker_queue_messages", "Messages waiting in each Celery queue in Redis", labels=["queue"]
         )
-        for queue, length in broker_queues(client).items():
+        for queue, length in broker_queues(client, dispatch.queue_names(self.settings)).items():
             lengths.add_metric([queue], length)
         yield lengths
         ages = GaugeMetricFamily(
@@ -339,10 +339,10 @@ class StoredState:
         yield ages
 
 
-def broker_queues(client) -> dict[str, int]:
-    """Length of every queue declared in the broker, found from kombu's bindings, so queues added
-    later (one per engine or language pair) are reported without a change here."""
-    names = set()
+def broker_queues(client, configured: set[str]) -> dict[str, int]:
+    """Length of every queue: those configured, and those declared in the broker (kombu's
+    bindings), so queues added later (one per engine or language pair) come without a change here."""
+    names = set(configured)
     for key in client.scan_iter(match="_kombu.binding.*", count=100):
         exchange = key.decode("utf-8", "replace").removeprefix("_kombu.binding.")
         if exchange in CELERY_INTERNAL_EXCHANGES or exchange.endswith(".pidbox"):

@@ -34,7 +34,7 @@ class Check:
 
 
 def _down(name: str, error: Exception) -> Check:
-    log.warning("readiness: %s is down: %s", name, error)
+    log.info("readiness: %s is down: %s", name, error)  # /readyz is polled: not a warning each time
     return Check(name, False, f"unreachable ({type(error).__name__})", error=str(error))
 
 
