@@ -61,6 +61,7 @@ def main() -> None:
                 "TARJAMA_LOG_FORMAT": "json",
             }
         )
+        metrics.configure(settings)
         upgrade(settings)
         fill(settings, args.posts)
         client = create_app(settings).test_client()

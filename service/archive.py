@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, Connection, Engine, Table, func, select, text
 from sqlalchemy import types as sqltypes
+from sqlalchemy.exc import DBAPIError
 
 from service import models  # noqa: F401 - registers every table on Base.metadata
 from service.db import Base
@@ -267,16 +268,23 @@ def import_(engine: Engine, path: Path, progress: Progress | None = None) -> Imp
             raise ArchiveError(f"the target database is not empty ({listing}); import only into an empty database")
         for table in known.values():
             if table.name in by_name:
-                _import_table(connection, tar, table, by_name[table.name], manifest["with_secrets"], progress)
-        for entry in manifest.get("derived", []):
-            if entry["name"] == SEARCH_TABLE:
-                _import_search(connection, tar, entry, progress)
-        _reset_sequences(connection)
+                try:
+                    _import_table(connection, tar, table, by_name[table.name], manifest["with_secrets"], progress)
+                except DBAPIError as error:
+                    raise ArchiveError(
+                        f"{table.name} could not be loaded, nothing was imported: {error.orig}"
+                    ) from None
         report.counts = [
             TableCount(name, by_name[name]["rows"], connection.scalar(select(func.count()).select_from(known[name])))
             for name in known
             if name in by_name
         ]
+        for entry in manifest.get("derived", []):
+            if entry["name"] == SEARCH_TABLE:
+                _import_search(connection, tar, entry, progress)
+                found = connection.scalar(text(f"SELECT COUNT(*) FROM {SEARCH_TABLE}"))
+                report.counts.append(TableCount(SEARCH_TABLE, entry["rows"], found))
+        _reset_sequences(connection)
         wrong = [c for c in report.counts if c.expected != c.found]
         if wrong:
             raise ArchiveError(
