@@ -24,7 +24,17 @@ from tests.conftest import ROOT, fresh_database, make_env
 
 pytestmark = pytest.mark.integration
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "var", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".tools"
+    ".git",
+    ".venv",
+    "var",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tools",
+    "test-artifacts",
 )
 HEAVY = {"torch", "stanza", "spacy", "argostranslate"}  # argostranslate: the torch-pulling build of the module
 
