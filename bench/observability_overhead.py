@@ -1,8 +1,9 @@
 """What request metrics and request log lines cost on the cheapest page: a reader page-cache hit.
 
 A: as shipped (prometheus multiprocess files, one JSON log line per request, written to a file).
+M: metrics only (the request log line off).
 B: the same app with the request metrics, the cache counter and the request log line switched off.
-Runs A and B interleaved, several rounds, and prints the median and spread of requests per second.
+Runs A, M and B interleaved, several rounds, and prints the median and spread of requests per second.
 
     .venv/bin/python bench/observability_overhead.py [--posts 50] [--requests 400] [--rounds 7]
 """
@@ -32,9 +33,9 @@ PATHS = ["/en/", "/en/?page=2", "/en/tag/city", "/en/feed.xml"]
 SHIPPED = (metrics.observe_request, metrics.count_cache)
 
 
-def observability(on: bool) -> None:
-    metrics.observe_request, metrics.count_cache = SHIPPED if on else (lambda *a, **k: None,) * 2
-    logging.getLogger("tarjama.http").disabled = not on
+def observability(counting: bool, logging_requests: bool) -> None:
+    metrics.observe_request, metrics.count_cache = SHIPPED if counting else (lambda *a, **k: None,) * 2
+    logging.getLogger("tarjama.http").disabled = not logging_requests
 
 
 def rate(client, requests: int) -> float:
@@ -75,12 +76,17 @@ def main() -> None:
         root.addHandler(log_file)
         for path in PATHS:  # fill the page cache: every timed request is a hit
             client.get(path)
-        results: dict[str, list[float]] = {"A: metrics + request log": [], "B: both off": []}
+        modes = {
+            "A: metrics + request log": (True, True),
+            "M: metrics only": (True, False),
+            "B: both off": (False, False),
+        }
+        results: dict[str, list[float]] = {name: [] for name in modes}
         for _ in range(args.rounds):
-            for name, on in (("A: metrics + request log", True), ("B: both off", False)):
-                observability(on)
+            for name, switches in modes.items():
+                observability(*switches)
                 results[name].append(rate(client, args.requests))
-        observability(True)
+        observability(True, True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     anchor = statistics.median(results["B: both off"])
