@@ -50,8 +50,15 @@ def terms_for(session: Session, source_locale: str, target_locale: str) -> list[
             GlossaryEntry.target_locale.in_([target_locale, ANY_TARGET]),
         )
     )
+    return choose(list(rows), target_locale)
+
+
+def choose(rows: list[GlossaryEntry], target_locale: str) -> list[Term]:
+    """One term per source term: the entry for this target language wins over an all-targets one."""
     chosen: dict[str, GlossaryEntry] = {}
     for row in rows:
+        if row.target_locale not in (target_locale, ANY_TARGET):
+            continue
         if row.source_term not in chosen or row.target_locale != ANY_TARGET:
             chosen[row.source_term] = row
     return [Term(r.source_term, r.target_term, r.keep, r.gender) for r in chosen.values()]
@@ -88,9 +95,10 @@ def _pattern(source: str, keep: bool) -> re.Pattern[str]:
             tail = re.escape(last[:-1]) + "(?:y|(?P<plural>ies))"
         else:
             tail = re.escape(last) + "(?P<plural>s|es)?"
-        body = r"\s+".join([re.escape(word) for word in head] + [tail])
-        if not cased and source[:1].isalpha():
-            body = f"[{source[0]}{source[0].upper()}]" + body[len(re.escape(source[0])) :]
+        words = [re.escape(word) for word in head] + [tail]
+        if not cased:  # "prime minister" also matches "Prime minister" and "Prime Minister"
+            words = [f"[{w[0]}{w[0].upper()}]{w[1:]}" if w[:1].isalpha() else w for w in words]
+        body = r"\s+".join(words)
         if cased and source.upper() != source:
             body = f"(?:{body}|{re.escape(source.upper())})"
         _PATTERNS[key] = re.compile(rf"(?<![\w-]){body}(?![\w]|-\w)")
@@ -128,8 +136,9 @@ def plural(word: str, locale: str) -> str:
 # --- managing entries -------------------------------------------------------------------------
 
 
-def _require_editor(user: User) -> None:
-    if user.role not in (Role.editor, Role.admin):
+def _require_editor(user: User | None) -> None:
+    """Editors and admins manage the glossary; `None` is the command line, run by the operator."""
+    if user is not None and user.role not in (Role.editor, Role.admin):
         raise Forbidden(N_("only editors and admins can change the glossary"))
 
 
@@ -171,7 +180,9 @@ def validate(data: dict, locales: tuple[str, ...], source_default: str) -> dict:
     }
 
 
-def save(session: Session, user: User, data: dict, locales: tuple[str, ...], source_default: str) -> GlossaryEntry:
+def save(
+    session: Session, user: User | None, data: dict, locales: tuple[str, ...], source_default: str
+) -> GlossaryEntry:
     """Add an entry, or update the one with the same pair and source term (an import re-run)."""
     _require_editor(user)
     values = validate(data, locales, source_default)
@@ -183,7 +194,7 @@ def save(session: Session, user: User, data: dict, locales: tuple[str, ...], sou
         )
     )
     if entry is None:
-        entry = GlossaryEntry(created_by_id=user.id, **values)
+        entry = GlossaryEntry(created_by_id=user.id if user else None, **values)
         session.add(entry)
     else:
         for key, value in values.items():

@@ -171,6 +171,8 @@ def _join(before: str, span: Span, language: str, after: str, starts_sentence: b
         before += " "
     if after[:1].isalnum():
         form += " "
+    if form.endswith(".") and after.startswith("."):  # "EE. UU." at the end of a sentence
+        form = form[:-1]
     return before + form
 
 

@@ -51,6 +51,7 @@ _SPAN_WARNING = {
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u202f\u00a0]\d+)*")
 _SPACED_NUMBER = re.compile(r"\d+(?:(?:[.,\u202f\u00a0]|(?<=\d) (?=\d{3}(?!\d)))\d+)*")  # "1 500" in French
 _GLUED = re.compile(r"[^\W\d_]\d|\d(?!(?:er|re|e|ème|ème|º|ª|st|nd|rd|th|h|s)\b)[^\W\d_]")
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
 
 
@@ -117,12 +118,26 @@ def _span_checks(protected: protect.Protected, draft: str, locale: str, options:
 
 def _present(span: protect.Span, draft: str, locale: str, options: target_forms.Options) -> bool:
     forms = {span.expected, span.target}
-    if span.kind == glossary.TERM:  # a fixed term, in the singular or the plural
-        return any(form.casefold() in draft.casefold() for form in forms)
     if span.kind == spans.DATE:
         forms.add(_other_calendar(span, locale, options))
-        return any(form and form.casefold() in draft.casefold() for form in forms)
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", draft) for form in forms if form)
+        forms |= {form.replace("1er ", "1 ", 1) for form in forms if form}  # "1 mai" for "1er mai"
+    ignore_case = span.kind == spans.DATE or (span.kind == glossary.TERM and not _capitals_inside(span.target))
+    flags = re.IGNORECASE if ignore_case else 0
+    ending = r"(?:s|es|x)?(?!\w)" if span.kind == glossary.TERM else r"(?!\w)"  # a term may be in the plural
+    return any(re.search(rf"(?<!\w){_first_any_case(form)}{ending}", draft, flags) for form in forms if form)
+
+
+def _first_any_case(form: str) -> str:
+    """A term may open the sentence: "Presidente del Gobierno" is "presidente del Gobierno"."""
+    first = form[:1]
+    if first.lower() == first.upper():
+        return re.escape(form)
+    return f"[{re.escape(first.lower())}{re.escape(first.upper())}]{re.escape(form[1:])}"
+
+
+def _capitals_inside(term: str) -> bool:
+    """ "OTAN", "EE. UU.": case matters; "presidente del Gobierno": any case at the start of a sentence."""
+    return any(c.isupper() for c in term[1:])
 
 
 def _other_calendar(span: protect.Span, locale: str, options: target_forms.Options) -> str:
@@ -136,7 +151,8 @@ def _other_calendar(span: protect.Span, locale: str, options: target_forms.Optio
 
 def _numbers_match(protected: protect.Protected, draft: str, locale: str, options: target_forms.Options) -> bool:
     """Every number of the source, by value, in the draft, read the way the target writes numbers."""
-    outside = numbers_in(plain(protect.TOKEN.sub(" ", protected.text)), "en")
+    remainder = _ORDINAL.sub(" ", plain(protect.TOKEN.sub(" ", protected.text)))  # "19th" may become "XIX"
+    outside = numbers_in(remainder, "en")
     for span in protected.spans:  # digits inside an address, acronym or name are not numbers to compare
         if span.kind in _SPAN_WARNING and span.kind != spans.DATE:
             draft = draft.replace(span.target, " ")
@@ -149,7 +165,7 @@ def _numbers_match(protected: protect.Protected, draft: str, locale: str, option
                 form = _other_calendar(span, locale, options) if calendar != options.solar_hijri else form
             if span.kind not in _SPAN_WARNING or span.kind == spans.DATE:
                 expected.update(numbers_in(form, locale))
-        if expected == found:
+        if not expected - found:  # every number of the source is there (the draft may add an ordinal)
             return True
     return False
 

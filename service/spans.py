@@ -72,9 +72,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(
     r"(?<![\w.,/:+-])(?P<currency>US\$|[$€£])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
-    r"(?P<percent>%)?(?![\w%]|[.,:/]\d|-\w)"
+    r"(?P<percent>%)?(?![\w%]|[.,:/-]\d)"
 )
-_TIME = re.compile(r"(?<![\w.,:])\d{1,2}:\d{2}(?![\w:])")
+# Written the same in every language: times (10:45), ranges and scores (1991-2020, 3-1), decades (1950s)
+_AS_IS = re.compile(r"(?<![\w.,:/-])(?:\d{1,2}:\d{2}|\d+(?:-\d+)+|[12]\d{3}s)(?![\w:-])")
 _ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)|(?<![\w-])[A-Z][A-Z0-9&]*(?:-[A-Z0-9]+)*s?(?![\w-])")
 # "Resolution 2231", "EDM 2333", "No. 5", "#3": an identifier, written as it is in every language
 _CODE_BEFORE = re.compile(r"(?:\b(?:No|Nos|no|nos)\.|\b[A-Z][\w-]*|#)\s*$")
@@ -96,7 +97,7 @@ def find(text: str, first: list[Found] | None = None, english: bool = True) -> l
     found = _merge(found, first or [])
     if english:
         found = _merge(found, _dates(text))
-        found = _merge(found, [Found(m.start(), m.end(), CODE, m.group(0)) for m in _TIME.finditer(text)])
+        found = _merge(found, [Found(m.start(), m.end(), CODE, m.group(0)) for m in _AS_IS.finditer(text)])
         found = _merge(found, _numbers(text))
     return _merge(found, _acronyms(text))
 

@@ -37,7 +37,8 @@ MODES: dict[tuple[str, str], list[str]] = {
 }
 INSTALL_HINT = "apt-get install apertium apertium-eng-spa apertium-fr-es"
 # How each mode's analyser writes a proper noun; a protected numeral is `<num>` everywhere.
-PROPER_NOUN = {"eng-spa": "<np><al><sg>", "spa-eng": "<np><al><m><sg>", "es-fr": "<np><al>", "fr-es": "<np><al>"}
+# (es-fr reads an unknown <np><al> subject as missing and adds "il": "Meta il a dit"; a place name it does not.)
+PROPER_NOUN = {"eng-spa": "<np><al><sg>", "spa-eng": "<np><al><m><sg>", "es-fr": "<np><loc>", "fr-es": "<np><loc>"}
 _SPAN = re.compile(r"<([ntd])(\d+)/>")
 _WORD_TOKEN = re.compile(r"[*@#]*\b[Zz]([ntd])(\d+)\b")
 _ANALYSED_TOKEN = re.compile(r"\^(Z[ntdu]\d+)/\*Z[ntdu]\d+\$")
@@ -92,14 +93,25 @@ def _translate_blocks(blocks: list[str], mode: str) -> list[str]:
     out = _run("".join(f"<p>{block}</p>\n" for block in blocks), mode)
     if len(out) != len(blocks):  # a block boundary got lost: one call per segment
         out = [(_run(f"<p>{block}</p>", mode) or [""])[0] for block in blocks]
-    return out
+    return [_unglue(block) for block in out]
+
+
+# eng-spa turns "a 12-day strike" into "una huelgade12 días": a hyphenated word has no blanks to
+# put between the words its compound rule writes. Put them back (and the next hop can read them).
+_GLUED = re.compile(r"\b([^\W\d_]{2,}?)(de|d')([*@#]?)(Z[ntdu]\d+|\d+)([^\W\d_]*)")
+
+
+def _unglue(block: str) -> str:
+    return _GLUED.sub(
+        lambda m: " ".join(filter(None, [m.group(1), m.group(2), m.group(3) + m.group(4), m.group(5)])), block
+    )
 
 
 def _run(data: str, mode: str) -> list[str]:
     """One hop: analyse, write in the protected words' analyses, then the rest of the mode's pipeline."""
     analyse, rest = _pipeline(mode)
     analysed = _shell(f"apertium-deshtml | {analyse}", data, mode)
-    tags = PROPER_NOUN.get(mode, "<np><al>")
+    tags = PROPER_NOUN.get(mode, "<np><loc>")
 
     def inject(match: re.Match[str]) -> str:
         word = match.group(1)
