@@ -136,7 +136,7 @@ def plural(word: str, locale: str) -> str:
 # --- managing entries -------------------------------------------------------------------------
 
 
-def _require_editor(user: User | None) -> None:
+def require_editor(user: User | None) -> None:
     """Editors and admins manage the glossary; `None` is the command line, run by the operator."""
     if user is not None and user.role not in (Role.editor, Role.admin):
         raise Forbidden(N_("only editors and admins can change the glossary"))
@@ -184,7 +184,7 @@ def save(
     session: Session, user: User | None, data: dict, locales: tuple[str, ...], source_default: str
 ) -> GlossaryEntry:
     """Add an entry, or update the one with the same pair and source term (an import re-run)."""
-    _require_editor(user)
+    require_editor(user)
     values = validate(data, locales, source_default)
     entry = session.scalar(
         select(GlossaryEntry).where(
@@ -205,7 +205,7 @@ def save(
 
 
 def update(session: Session, user: User, entry_id: int, data: dict, locales: tuple[str, ...]) -> GlossaryEntry:
-    _require_editor(user)
+    require_editor(user)
     entry = get(session, entry_id)
     values = validate(data, locales, entry.source_locale)
     clash = session.scalar(
@@ -226,7 +226,7 @@ def update(session: Session, user: User, entry_id: int, data: dict, locales: tup
 
 
 def delete(session: Session, user: User, entry_id: int) -> None:
-    _require_editor(user)
+    require_editor(user)
     session.delete(get(session, entry_id))
     session.flush()
 

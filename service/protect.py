@@ -158,7 +158,9 @@ def restore(translated: str, protected: Protected, locale: str) -> Restored:
         starts = bool(_SENTENCE_START.search(translated[: match.start()]))
         out = _join(before, span, language, translated[position:], starts)
     out += translated[position:]
-    return Restored(" ".join(out.split()).replace(" ,", ",").replace(" .", "."), missing)
+    # collapse ASCII blanks only: the no-break spaces of "1 500" and "3,5 %" are the target's convention
+    text = re.sub(r"[ \t\r\n]+", " ", out).strip().replace(" ,", ",").replace(" .", ".")
+    return Restored(text, missing)
 
 
 def _join(before: str, span: Span, language: str, after: str, starts_sentence: bool) -> str:
@@ -193,8 +195,8 @@ def _agree(before: str, span: Span, form: str, language: str, whole: bool) -> tu
     swapped = _GENDERED.get(language, {}).get(span.gender, {}).get(lower)
     if swapped:
         before = _replace_last(before, word, swapped)
-        lower = swapped.split()[-1]
-        word = swapped.split()[-1]
+        word = _LAST_WORD.search(before).group(1)
+        lower = word.lower()
     if language == "fr" and lower in _ELIDE and form[:1].lower() in "aeiouéèêàâîôûh":
         last = _LAST_WORD.search(before)
         elided = _ELIDE[lower]

@@ -58,8 +58,10 @@ def draft_batch(settings: Settings, texts: list[str], source: str, target: str, 
 
 
 def _finish(protected: protect.Protected, result: mt.Result, target: str, context: Context) -> Draft:
-    restored = protect.restore(result.text, protected, target)
-    text, moved = repair_placeholders(restored.text, protected.source)
+    # markup first: its repair splits the text into words, which must not split "1 500"
+    repaired, moved = repair_placeholders(result.text, protected.source)
+    restored = protect.restore(repaired, protected, target)
+    text = restored.text
     warnings = qa.check_segment(
         protected.source,
         text,
