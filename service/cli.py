@@ -147,6 +147,8 @@ def glossary_group() -> None:
 @click.option("--source", default=None, help="Source language of rows that do not name one (default: the site's)")
 def glossary_import(file: Path, source: str | None) -> None:
     """Add or update entries from a CSV or TBX FILE (all rows or none)."""
+    from sqlalchemy.exc import IntegrityError
+
     from service import glossary_io
 
     settings = _settings()
@@ -154,9 +156,11 @@ def glossary_import(file: Path, source: str | None) -> None:
         try:
             rows = glossary_io.read(file.read_bytes(), file.name)
             count = glossary_io.import_rows(session, None, rows, settings.locales, source or settings.source_locale)
+            session.commit()
         except DomainError as error:
             raise click.ClickException(f"{file.name}: {error.message}") from None
-        session.commit()
+        except IntegrityError:  # someone saved the same term meanwhile: nothing of the file is stored
+            raise click.ClickException(f"{file.name}: the glossary changed meanwhile; import it again") from None
     click.echo(f"imported {count} glossary entries from {file.name}")
 
 
