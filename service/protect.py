@@ -136,6 +136,7 @@ _GENDERED = {
 }
 _ELIDE = {"le": "l'", "la": "l'", "de": "d'", "que": "qu'", "ne": "n'", "se": "s'", "je": "j'", "jusque": "jusqu'"}
 _LAST_WORD = re.compile(r"(\S+)(\s*)$")
+_FRENCH_IN = re.compile(r"(^|\s|['’])en\s+(le|les)\s*$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s)[\s\"'“«(¿¡]*(?:<[gx]\d+/?>\s*)*$")
 
 
@@ -197,6 +198,10 @@ def _agree(before: str, span: Span, form: str, language: str, whole: bool) -> tu
         before = _replace_last(before, word, swapped)
         word = _LAST_WORD.search(before).group(1)
         lower = word.lower()
+    french_in = _FRENCH_IN.search(before) if language == "fr" else None
+    if french_in:  # "en le Canada", "en les États-Unis" (from Spanish "en el/los"): au, aux
+        joined = {"le": "au", "les": "aux"}[french_in.group(2).lower()]
+        return before[: french_in.start()] + french_in.group(1) + joined + " ", form
     if language == "fr" and lower in _ELIDE and form[:1].lower() in "aeiouéèêàâîôûh":
         last = _LAST_WORD.search(before)
         elided = _ELIDE[lower]

@@ -34,6 +34,8 @@ def test_restore_writes_target_forms_with_articles_contractions_gender_and_capit
     )
     french = protect.protect("The UN met.", "fr", [Term("UN", "ONU", gender="f")])
     assert protect.restore("Le <t1/> a dit.", french, "fr").text == "L'ONU a dit."
+    us = protect.protect("They live in the US.", "fr", [Term("US", "États-Unis", gender="mp")])
+    assert protect.restore("Ils vivent en le <t1/>.", us, "fr").text == "Ils vivent aux États-Unis."
     plural = protect.protect("The United Nations met.", "es", [NATIONS])
     assert protect.restore("El <t1/> cumplió.", plural, "es").text == "Las Naciones Unidas cumplió."
 
