@@ -101,6 +101,8 @@ def _pattern(source: str, keep: bool) -> re.Pattern[str]:
         body = r"\s+".join(words)
         if cased and source.upper() != source:
             body = f"(?:{body}|{re.escape(source.upper())})"
+        if re.fullmatch(r"[A-Z]{2,5}", source):  # the entry "US" also matches "U.S."
+            body = f"(?:{body}|{re.escape('.'.join(source))}\\.?)"
         _PATTERNS[key] = re.compile(rf"(?<![\w-]){body}(?![\w]|-\w)")
     return _PATTERNS[key]
 

@@ -45,6 +45,7 @@ _SPAN_WARNING = {
     spans.ACRONYM: ACRONYM_MISSING,
     spans.URL: ADDRESS_CHANGED,
     spans.EMAIL: ADDRESS_CHANGED,
+    spans.HANDLE: ADDRESS_CHANGED,
     glossary.NAME: NAME_MISSING,
     glossary.TERM: TERM_MISSING,
 }

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-NUMBER, PERCENT, YEAR, CODE, DATE, URL, EMAIL, ACRONYM = (
+NUMBER, PERCENT, YEAR, CODE, DATE, URL, EMAIL, HANDLE, ACRONYM = (
     "number",
     "percent",
     "year",
@@ -21,6 +22,7 @@ NUMBER, PERCENT, YEAR, CODE, DATE, URL, EMAIL, ACRONYM = (
     "date",
     "url",
     "email",
+    "handle",
     "acronym",
 )
 
@@ -50,7 +52,7 @@ class Found:
     end: int
     kind: str
     text: str
-    value: Decimal | DateParts | None = None
+    value: object = None  # Decimal for numbers, DateParts for dates, glossary.Match for glossary terms
     currency: str = ""  # the English word for a currency sign before a number ("dollars")
 
 
@@ -70,6 +72,7 @@ _DATES = [
 ]
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<![\w@#&])[@#][^\W\d]\w*")  # @newsroom, #COP28: names on social media
 _NUMBER = re.compile(
     r"(?<![\w.,/:+-])(?P<currency>US\$|[$€£])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
     r"(?P<percent>%)?(?![\w%]|[.,:/-]\d)"
@@ -94,6 +97,7 @@ def find(text: str, first: list[Found] | None = None, english: bool = True) -> l
         end = match.start() + len(match.group(0).rstrip(".,;:!?)'\""))
         found.append(Found(match.start(), end, URL, text[match.start() : end]))
     found = _merge(found, [Found(m.start(), m.end(), EMAIL, m.group(0)) for m in _EMAIL.finditer(text)])
+    found = _merge(found, [Found(m.start(), m.end(), HANDLE, m.group(0)) for m in _HANDLE.finditer(text)])
     found = _merge(found, first or [])
     if english:
         found = _merge(found, _dates(text))
@@ -118,7 +122,9 @@ def _dates(text: str) -> list[Found]:
             parts = match.groupdict()
             month = MONTHS[parts["month"].rstrip(".").lower()]
             day = int(parts["day"]) if parts.get("day") else None
-            if parts["month"] == "May" and day is None and not parts.get("year"):
+            try:  # "June 31" is not a date: leave it to the engine (2000 was a leap year: 29 February is)
+                date(int(parts.get("year") or 2000), month, day or 1)
+            except ValueError:
                 continue
             weekday = WEEKDAYS.index(parts["weekday"].lower()) if parts.get("weekday") else None
             value = DateParts(
@@ -163,7 +169,7 @@ def _acronyms(text: str) -> list[Found]:
         capitals = sum(c.isupper() for c in base)
         if len(base) < 2 or not (capitals >= 2 or (capitals and any(c.isdigit() for c in base))):
             continue
-        if shouting and base.isalpha() and len(base) > 4:
+        if shouting and base.isalpha():  # "NATO AND THE EU AGREE": which capitals are acronyms is unknowable
             continue
         end = match.end()
         if word.endswith(".") and text[end:].strip() == "":

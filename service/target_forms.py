@@ -9,6 +9,7 @@ Persian dates use the Solar Hijri calendar when the Persian site does.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -140,6 +141,8 @@ def date_phrase(parts: DateParts, locale: str, options: Options) -> str:
     """'on Monday 4 May' -> 'el lunes 4 de mayo'; Persian in the Solar Hijri calendar where chosen."""
     language = _language(locale)
     year = parts.year or options.reference_year or date.today().year
+    if not parts.year and (parts.month, parts.day) == (2, 29) and not calendar.isleap(year):
+        year = 2024  # a 29 February written without its year: the nearest leap year will do
     moment = date(year, parts.month, parts.day or 1)
     phrases = PHRASES.get(language)
     if language == "fa" and options.solar_hijri and parts.day:

@@ -80,3 +80,14 @@ def test_a_glossary_entry_overrides_the_engine_and_the_acronym_default():
 def test_non_english_sources_protect_addresses_acronyms_and_glossary_terms_only():
     protected = protect.protect("La ONU dijo el 1.500 en https://x.org.", "en", [], source_locale="es")
     assert [s.kind for s in protected.spans] == ["acronym", "url"]
+
+
+def test_handles_and_dotted_acronyms_are_protected_too():
+    protected = protect.protect("Follow @newsdesk and #COP28; the U.S. said so.", "es", [Term("US", "EE. UU.")])
+    assert [(s.kind, s.source, s.target) for s in protected.spans] == [
+        ("handle", "@newsdesk", "@newsdesk"),
+        ("handle", "#COP28", "#COP28"),
+        ("term", "U.S.", "EE. UU."),
+    ]
+    shouted = protect.protect("NATO AND THE EU AGREE", "es", [])
+    assert shouted.spans == []  # in a headline written in capitals, capitals are not acronyms

@@ -87,3 +87,8 @@ def test_dates_written_without_a_year_use_the_storys_year_for_the_calendar():
 def test_value_of_a_number_is_kept_for_the_checks():
     (span,) = spans.find("It rose 3.25 points.")
     assert span.value == Decimal("3.25") and span.kind == spans.NUMBER
+
+
+def test_impossible_dates_are_left_alone_and_leap_days_survive_a_missing_year():
+    assert "date" not in [s.kind for s in spans.find("It happened on June 31, 2018.")]
+    assert render("It happened on 29 February.", "es", reference_year=2026) == ["el 29 de febrero"]

@@ -40,7 +40,7 @@ INSTALL_HINT = "apt-get install apertium apertium-eng-spa apertium-fr-es"
 # (es-fr reads an unknown <np><al> subject as missing and adds "il": "Meta il a dit"; a place name it does not.)
 PROPER_NOUN = {"eng-spa": "<np><al><sg>", "spa-eng": "<np><al><m><sg>", "es-fr": "<np><loc>", "fr-es": "<np><loc>"}
 _SPAN = re.compile(r"<([ntd])(\d+)/>")
-_WORD_TOKEN = re.compile(r"[*@#]*\b[Zz]([ntd])(\d+)\b")
+_WORD_TOKEN = re.compile(r"[*@]*\b[Zz]([ntd])(\d+)\b")  # with the unknown-word marks Apertium puts on it
 _ANALYSED_TOKEN = re.compile(r"\^(Z[ntdu]\d+)/\*Z[ntdu]\d+\$")
 _MARKED = re.compile(r"(?<![\w<])([*@#]+)([^\W\d_][\w'’-]*)")
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -158,8 +158,8 @@ def _take_marks(block: str, kept: dict[str, str] | None) -> tuple[str, list[str]
 
     def unmark(match: re.Match[str]) -> str:
         word = match.group(2)
-        if re.fullmatch(r"[Zz][ntdu]\d+", word):
-            return word
+        if re.fullmatch(r"[Zz][ntdu]\d+", word):  # a protected word: keep a "#" of the text ("#3")
+            return match.group(1).replace("*", "").replace("@", "") + word
         marked.append(word)
         if kept is None:
             return word
