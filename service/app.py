@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         review_queue,
         security,
     )
+    from service.web import glossary as glossary_pages
 
     database.init_app(app, settings)
     observability.init_app(app)
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(review_queue.bp)
+    app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(observability.bp)
     app.register_blueprint(reader.bp)

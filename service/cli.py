@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -108,6 +109,50 @@ def tokens_create(name: str, label: str) -> None:
         token = accounts.create_token(session, user, label)
         session.commit()
     click.echo(token)
+
+
+@main.group("glossary")
+def glossary_group() -> None:
+    """Terms with a fixed translation and names kept as they are, per language pair."""
+
+
+@glossary_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Source language of rows that do not name one (default: the site's)")
+def glossary_import(file: Path, source: str | None) -> None:
+    """Add or update entries from a CSV or TBX FILE (all rows or none)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from service import glossary_io
+
+    settings = _settings()
+    with session_scope(_sessions(settings)) as session:
+        try:
+            rows = glossary_io.read(file.read_bytes(), file.name)
+            count = glossary_io.import_rows(session, None, rows, settings.locales, source or settings.source_locale)
+            session.commit()
+        except DomainError as error:
+            raise click.ClickException(f"{file.name}: {error.message}") from None
+        except IntegrityError:  # someone saved the same term meanwhile: nothing of the file is stored
+            raise click.ClickException(f"{file.name}: the glossary changed meanwhile; import it again") from None
+    click.echo(f"imported {count} glossary entries from {file.name}")
+
+
+@glossary_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def glossary_export(file: Path) -> None:
+    """Write every entry to FILE: TBX when it ends in .tbx, CSV otherwise."""
+    from service import glossary, glossary_io
+
+    settings = _settings()
+    with session_scope(_sessions(settings)) as session:
+        entries = glossary.entries(session)
+        if file.suffix.lower() == ".tbx":
+            text = glossary_io.write_tbx(entries, settings.source_locale)
+        else:
+            text = glossary_io.write_csv(entries)
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"exported {len(entries)} glossary entries to {file}")
 
 
 @main.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base
@@ -172,6 +172,8 @@ class TranslatedSegment(Base):
     text: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(10))
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # 0..1: the engine's own score lowered by QA warnings (service/confidence.py); None once a person wrote it
+    confidence: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -277,3 +279,37 @@ class SiteGeneration(Base):
     locale: Mapped[str] = mapped_column(String(10), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GlossaryEntry(Base):
+    """A term with a fixed translation, or a name kept as it is, for one language pair.
+
+    `target_locale` "*" applies to every target language (names: people, organisations, places);
+    an entry for a specific target wins over it. `gender` ("m", "f", "mp", "fp") lets the draft
+    agree the article in front of the term ("la ONU", "las Naciones Unidas").
+    """
+
+    __tablename__ = "glossary_entries"
+    __table_args__ = (UniqueConstraint("source_locale", "target_locale", "source_term"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(10))
+    target_locale: Mapped[str] = mapped_column(String(10))
+    source_term: Mapped[str] = mapped_column(String(200))
+    target_term: Mapped[str] = mapped_column(String(200))
+    keep: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GlossaryDismissal(Base):
+    """A suggested glossary name an editor said no to: not suggested again."""
+
+    __tablename__ = "glossary_dismissals"
+    __table_args__ = (UniqueConstraint("source_locale", "term"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(10))
+    term: Mapped[str] = mapped_column(String(200))
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service import confidence
 from service.models import Post, Role, State, Translation, User
 
 QUEUE_STATES = (
@@ -30,6 +31,8 @@ class QueueItem:
     segments: int
     warnings: int
     waiting_since: datetime
+    confidence: float | None = None  # the weakest machine segment (service/confidence.py)
+    weak: int = 0  # segments below confidence.LOW
 
 
 def visible_locales(user: User, all_locales: tuple[str, ...]) -> list[str]:
@@ -48,8 +51,13 @@ def review_queue(
     state: str | None = None,
     tag: str | None = None,
     newest_first: bool = False,
+    weakest_first: bool = False,
 ) -> tuple[list[QueueItem], Counter]:
-    """Drafts in the user's locales, filtered, plus how many there are per state."""
+    """Drafts in the user's locales, filtered, plus how many there are per state.
+
+    `weakest_first` puts the drafts whose weakest segment has the lowest confidence on top, so
+    reviewers start where the machine was least sure.
+    """
     locales = visible_locales(user, all_locales)
     if locale:
         locales = [loc for loc in locales if loc == locale]
@@ -71,9 +79,14 @@ def review_queue(
             segments=len(t.segments),
             warnings=sum(len(s.warnings) for s in t.segments),
             waiting_since=t.state_changed_at,
+            confidence=min(scores, default=None),
+            weak=sum(confidence.is_low(score) for score in scores),
         )
         for t in translations
         if t.state in wanted
+        for scores in [[s.confidence for s in t.segments if s.confidence is not None]]
     ]
     items.sort(key=lambda item: (item.waiting_since, item.translation.id), reverse=newest_first)
+    if weakest_first:  # stable: equally weak drafts keep their waiting order; unscored ones last
+        items.sort(key=lambda item: (item.confidence is None, item.confidence or 0.0))
     return items, counts

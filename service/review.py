@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from service import publishing, qa
+from service import glossary, publishing, qa
 from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, as_utc, utcnow
 from service.segments import normalise
@@ -118,7 +118,9 @@ def edit_segment(
         )
     segment.text = normalise(text)
     segment.origin = "human"
-    segment.warnings = qa.check_segment(source.source_text, segment.text)
+    terms = glossary.terms_for(session, translation.post.source_locale, translation.locale)
+    segment.warnings = qa.check_segment(source.source_text, segment.text, translation.locale, terms)
+    segment.confidence = None  # a person wrote it: nothing left for the machine to be unsure about
     segment.version += 1
     segment.updated_by_id = user.id
     segment.updated_at = utcnow()

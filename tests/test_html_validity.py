@@ -59,6 +59,9 @@ def test_reader_and_newsroom_pages_have_no_html_errors(settings, people, session
     sign_in(newsroom, "editor")
     assert page_token(newsroom, "/editor")
     (tmp_path / "desk.html").write_bytes(newsroom.get("/editor").get_data())
+    token = page_token(newsroom, "/glossary")
+    newsroom.post("/glossary", data={"csrf_token": token, "source_term": "Meta", "target_locale": "*", "keep": "yes"})
+    (tmp_path / "glossary.html").write_bytes(newsroom.get("/glossary").get_data())
 
     files = sorted(str(path) for path in tmp_path.glob("*.html"))
     result = subprocess.run(

@@ -225,8 +225,12 @@ def _fill(rule: str, values: dict) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
-NEWSROOM = ("auth.", "editor.", "review_queue.")
-ROLE_OF_BLUEPRINT = {"editor": {"editor", "admin"}, "review_queue": {"translator", "admin"}}
+NEWSROOM = ("auth.", "editor.", "review_queue.", "glossary.")
+ROLE_OF_BLUEPRINT = {
+    "editor": {"editor", "admin"},
+    "review_queue": {"translator", "admin"},
+    "glossary": {"translator", "editor", "admin"},
+}
 
 
 def test_every_newsroom_form_refuses_a_missing_csrf_token(client, app, people, drafts):
@@ -238,7 +242,14 @@ def test_every_newsroom_form_refuses_a_missing_csrf_token(client, app, people, d
         response = client.post(
             _fill(
                 rule.rule,
-                {"translation_id": drafts["es"], "position": 0, "action": "claim", "term_id": 1, "locale": "es"},
+                {
+                    "translation_id": drafts["es"],
+                    "position": 0,
+                    "action": "claim",
+                    "term_id": 1,
+                    "locale": "es",
+                    "entry_id": 1,
+                },
             ),
             data={"name": "x"},
         )

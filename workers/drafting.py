@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import qa, terms
+from service import terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
-from service.segments import repair_placeholders
 from service.settings import Settings
-from workers import mt
+from workers import fidelity
 
 DRAFTABLE = {State.queued.value, State.translating.value}
 
@@ -44,14 +43,15 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         session.commit()
 
     engine_name = settings.engine_for(source_locale, locale)
+    context = fidelity.load_context(sessions, settings, post_id, source_locale, locale)
     started = time.perf_counter()
     try:
         texts = [text for _, text in sources] + [name for _, name in term_names]
-        translated = mt.translate_batch(settings, texts, source_locale, locale)
+        translated = fidelity.draft_batch(settings, texts, source_locale, locale, context)
     except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
         return _mark_failed(sessions, post_id, locale, engine_name, error)
     seconds = time.perf_counter() - started
-    drafts, names = translated[: len(sources)], translated[len(sources) :]
+    drafts, names = translated[: len(sources)], [draft.text for draft in translated[len(sources) :]]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None or translation.state != State.translating.value:
@@ -59,12 +59,15 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for (position, source), draft in zip(sources, drafts, strict=True):
-            text, moved = repair_placeholders(draft, source)
-            warnings = qa.check_segment(source, text) + ([qa.MARKUP_MOVED] if moved else [])
+        for (position, _source), draft in zip(sources, drafts, strict=True):
             session.add(
                 TranslatedSegment(
-                    translation_id=translation.id, position=position, text=text, origin="mt", warnings=warnings
+                    translation_id=translation.id,
+                    position=position,
+                    text=draft.text,
+                    origin="mt",
+                    warnings=draft.warnings,
+                    confidence=draft.confidence,
                 )
             )
         translation.engine = engine_name

@@ -200,6 +200,7 @@ def segment_json(segment, source) -> dict:
         "text": segment.text,
         "origin": segment.origin,
         "warnings": segment.warnings,
+        "confidence": segment.confidence,
         "version": segment.version,
     }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from babel.numbers import format_percent
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from service import confidence
 from service.errors import DomainError
+from service.l10n import native_digits
 
 STATE_LABELS = {
     "queued": _l("Queued"),
@@ -20,6 +23,15 @@ STATE_LABELS = {
 }
 WARNING_LABELS = {
     "numbers_changed": _l("Numbers differ from the source"),
+    "numbers_glued": _l("A number is stuck to a word"),
+    "date_changed": _l("A date is missing or written differently from the source"),
+    "acronym_missing": _l("An acronym of the source is missing"),
+    "name_missing": _l("A name from the glossary is missing or was translated"),
+    "term_missing": _l("A glossary term is not in its required translation"),
+    "address_changed": _l("A web or e-mail address differs from the source"),
+    "spans_placed": _l("Names, numbers or dates were placed automatically: check their position"),
+    "pivot_words": _l("Words of the intermediate language were left untranslated"),
+    "unknown_words": _l("The engine did not know some words and left them as they are"),
     "markup_lost": _l("A link or formatting mark is missing"),
     "markup_moved": _l("Link or formatting was placed automatically: check its position"),
     "untranslated": _l("Same as the source: not translated?"),
@@ -80,8 +92,16 @@ def ui_message(error: DomainError) -> str:
     return gettext(error.template, **error.params)
 
 
+def percent(value: float) -> str:
+    """A confidence as the UI language writes a percentage (42 %, ٪۴۲)."""
+    locale = str(get_locale())
+    return native_digits(format_percent(value, locale=locale), locale)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
+        percent=percent,
+        low_confidence=confidence.is_low,
         state_label=state_label,
         warning_label=warning_label,
         block_label=block_label,

@@ -39,6 +39,7 @@ def queue_page():
         state=state,
         tag=args.get("tag") or None,
         newest_first=args.get("order") == "newest",
+        weakest_first=args.get("order") == "weakest",
     )
     return render_template(
         "review/queue.html",

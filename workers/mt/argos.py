@@ -8,15 +8,17 @@ the package's tokenizer and CTranslate2 model, with every segment of a post in o
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.protect import strip_tokens
 from service.segments import PLACEHOLDER
 from service.settings import Settings
-from workers.mt import EngineError
+from workers.mt import EngineError, Result
 
 PIVOT = "en"
 _lock = threading.Lock()
@@ -94,13 +96,24 @@ def _model(settings: Settings, source: str, target: str) -> LoadedModel:
 
 def translate_batch(texts: list[str], source: str, target: str, settings: Settings) -> list[str]:
     """Translate plain segment text (placeholders are re-inserted by the caller)."""
-    current = [" ".join(PLACEHOLDER.sub(" ", text).split()) for text in texts]
+    return [result.text for result in translate_scored(texts, source, target, settings)]
+
+
+def translate_scored(texts: list[str], source: str, target: str, settings: Settings) -> list[Result]:
+    """Translations with CTranslate2's score: the hypothesis probability per token, over every hop.
+
+    The model gets plain text: markup placeholders and protected spans (service/protect.py) are
+    taken out, and the caller puts them back at the same relative position.
+    """
+    current = [" ".join(strip_tokens(PLACEHOLDER.sub(" ", text)).split()) for text in texts]
+    scores = [1.0] * len(texts)
     for hop_source, hop_target in route(settings, source, target):
-        current = _translate_hop(settings, current, hop_source, hop_target)
-    return current
+        current, hop_scores = _translate_hop(settings, current, hop_source, hop_target)
+        scores = [a * b for a, b in zip(scores, hop_scores, strict=True)]
+    return [Result(text, score) for text, score in zip(current, scores, strict=True)]
 
 
-def _translate_hop(settings: Settings, texts: list[str], source: str, target: str) -> list[str]:
+def _translate_hop(settings: Settings, texts: list[str], source: str, target: str) -> tuple[list[str], list[float]]:
     model = _model(settings, source, target)
     tokens = [model.tokenizer.encode(text) for text in texts]
     longest = max((len(t) for t in tokens), default=1)
@@ -113,11 +126,14 @@ def _translate_hop(settings: Settings, texts: list[str], source: str, target: st
         max_decoding_length=min(512, longest * 2 + 10),
         min_decoding_length=1,
         replace_unknowns=True,
+        return_scores=True,
     )
-    outputs = []
+    outputs, scores = [], []
     for text, result in zip(texts, results, strict=True):
         hypothesis = result.hypotheses[0]
         if model.target_prefix and hypothesis[:1] == [model.target_prefix]:
             hypothesis = hypothesis[1:]
         outputs.append(" ".join(model.tokenizer.decode(hypothesis).split()) if text else "")
-    return outputs
+        # with length_penalty 1 (the default) the score is the mean log-probability per token
+        scores.append(math.exp(result.scores[0]) if text and result.scores else 1.0)
+    return outputs, scores
