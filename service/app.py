@@ -34,7 +34,20 @@ def create_app(settings: Settings | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
-    from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
+    from service.web import (
+        api,
+        auth,
+        database,
+        editor,
+        errors,
+        guard,
+        health,
+        i18n,
+        labels,
+        reader,
+        review_queue,
+        security,
+    )
 
     database.init_app(app, settings)
     auth.login_manager.init_app(app)
@@ -42,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     labels.init_app(app)
     security.init_app(app, exempt=[api.bp])
     errors.init_app(app)
+    guard.init_app(app)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
