@@ -35,7 +35,7 @@ pytestmark = pytest.mark.integration
 
 TARGET_SECONDS = 60  # after the last fault, every translation is drafted (issue 7)
 KILLS = 3
-POSTS = 6
+POSTS = 4
 LOCALES = ["de", "fa"]  # Argos (synthetic packages): the engine runs in the worker's pool process
 
 
@@ -125,7 +125,7 @@ def faults(tmp_path, database_url, argos_dir):
 def body(n: int) -> str:
     """A long story: drafting it keeps the engine busy long enough to be killed in the middle."""
     sentences = SAMPLE_TEXT.split("\n")[:-1]
-    return "\n\n".join(f"{sentences[(n + i) % len(sentences)]} Paragraph {i}." for i in range(40))
+    return "\n\n".join(f"{sentences[(n + i) % len(sentences)]} Paragraph {i}." for i in range(25))
 
 
 def states(sessions) -> Counter:

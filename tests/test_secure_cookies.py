@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from service.app import create_app
 from tests.factories import PASSWORD, csrf_token
 
@@ -22,18 +20,17 @@ def session_cookie(app, base_url: str, headers: dict | None = None) -> str:
     return next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("session="))
 
 
-@pytest.mark.parametrize(
-    ("proxies", "base_url", "headers", "secure"),
-    [
-        (0, "http://news.example", {}, False),
-        (0, "https://news.example", {}, True),
-        (1, "http://news.example", {"X-Forwarded-Proto": "https"}, True),  # TLS ends at the trusted proxy
-        (0, "http://news.example", {"X-Forwarded-Proto": "https"}, False),  # nobody vouches for that header
-    ],
-    ids=["http", "https", "https-via-trusted-proxy", "untrusted-forwarded-header"],
-)
-def test_session_cookie_is_secure_over_https(settings, people, proxies, base_url, headers, secure):
-    app = create_app(settings.with_(trusted_proxies=proxies))
-    cookie = session_cookie(app, base_url, headers)
-    assert ("; Secure" in cookie) is secure
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+CASES = [  # trusted proxies, where the browser went, headers the request came with, Secure?
+    (0, "http://news.example", {}, False),
+    (0, "https://news.example", {}, True),
+    (1, "http://news.example", {"X-Forwarded-Proto": "https"}, True),  # TLS ends at the trusted proxy
+    (0, "http://news.example", {"X-Forwarded-Proto": "https"}, False),  # nobody vouches for that header
+]
+
+
+def test_session_cookie_is_secure_over_https(settings, people):
+    for proxies, base_url, headers, secure in CASES:
+        app = create_app(settings.with_(trusted_proxies=proxies))
+        cookie = session_cookie(app, base_url, headers)
+        assert ("; Secure" in cookie) is secure, (proxies, base_url, headers)
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

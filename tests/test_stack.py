@@ -13,22 +13,30 @@ import pytest
 
 from tests.conftest import ROOT, free_port
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        bool(os.environ.get("TARJAMA_TEST_DATABASE_URL")),
+        reason="the stack runs on its own SQLite database: once per CI run is enough",
+    ),
+]
 
 
-def processes_of(marker: str) -> dict[int, str]:
-    """Every live process whose environment holds `marker` (all children inherit it): pid -> command."""
+def processes_in(session: int) -> dict[int, str]:
+    """Live processes of a session (`tarjama run` starts its own): pid -> command line.
+
+    The session stays with every child even when its parent dies, so orphans show up too.
+    """
     found = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+        if not entry.name.isdigit():
             continue
         try:
-            environ = (entry / "environ").read_bytes()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            zombie = "zombie" in (entry / "status").read_text()
-        except OSError:
+        except (OSError, IndexError):
             continue
-        if marker.encode() in environ and not zombie:
+        if int(fields[3]) == session and fields[0] != "Z":
             found[int(entry.name)] = command
     return found
 
@@ -44,8 +52,7 @@ def processes_of(marker: str) -> dict[int, str]:
     ids=["at-once", "redis-just-started", "web-just-started", "beat-just-started"],
 )
 def test_a_signal_during_start_up_leaves_no_process_behind(tmp_path, moment, how):
-    marker = str(tmp_path / "stack-data")
-    env = {**os.environ, "TARJAMA_DATA_DIR": marker, "TARJAMA_SECRET_KEY": "x"}
+    env = {**os.environ, "TARJAMA_DATA_DIR": str(tmp_path / "data"), "TARJAMA_SECRET_KEY": "x"}
     env.pop("TARJAMA_REDIS_URL", None)  # so it starts its own Redis
     env.pop("TARJAMA_DATABASE_URL", None)
     with open(tmp_path / "run.log", "wb") as log:
@@ -59,7 +66,7 @@ def test_a_signal_during_start_up_leaves_no_process_behind(tmp_path, moment, how
         )
     try:
         deadline = time.monotonic() + 60
-        while moment and not any(moment in command for command in processes_of(marker).values()):
+        while moment and not any(moment in command for command in processes_in(stack.pid).values()):
             assert stack.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
             time.sleep(0.01)
         if how == "Ctrl-C":
@@ -68,9 +75,9 @@ def test_a_signal_during_start_up_leaves_no_process_behind(tmp_path, moment, how
             stack.send_signal(signal.SIGTERM)  # systemd, docker stop, kill
         stack.wait(timeout=60)
         deadline = time.monotonic() + 10
-        while processes_of(marker) and time.monotonic() < deadline:
+        while processes_in(stack.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert processes_of(marker) == {}, (tmp_path / "run.log").read_text()
+        assert processes_in(stack.pid) == {}, (tmp_path / "run.log").read_text()
     finally:
-        for pid in processes_of(marker):
+        for pid in processes_in(stack.pid):
             os.kill(pid, signal.SIGKILL)
