@@ -34,8 +34,9 @@ def make_celery(settings: Settings) -> Celery:
             "sweep-stuck-translations": {
                 "task": SWEEP_TASK,
                 "schedule": float(settings.sweep_interval_seconds),
-                # A sweep nobody ran in time is dropped, not piled up behind a busy worker.
-                "options": {"expires": float(settings.sweep_interval_seconds)},
+                # While no worker runs, sweeps are dropped after 5 minutes instead of piling up. (Not
+                # sooner: a worker busy with long drafts must still get to one between them.)
+                "options": {"expires": 300.0},
             },
         },
         worker_hijack_root_logger=False,
