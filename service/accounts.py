@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.errors import Conflict, InvalidInput
-from service.models import ApiToken, LoginAttempt, Role, User, as_utc, utcnow
+from service.models import ApiToken, LoginAttempt, LoginThrottle, Role, User, as_utc, utcnow
 
 
 def create_user(
@@ -80,29 +81,65 @@ def user_for_token(session: Session, token: str) -> User | None:
     return record.user
 
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # per name from one address
+MAX_ADDRESS_LOGINS = 30  # per address, whatever the names (one office may share an address)
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 
 
-def login_wait_seconds(session: Session, username: str, address: str) -> int:
-    """Seconds before this name may try again from this address (0: go ahead).
+def take_login_slot(session: Session, username: str, address: str) -> int:
+    """Count this sign-in attempt before its password is checked; returns the seconds to wait (0: go on).
 
-    Five failures within fifteen minutes lock that name from that address until the
-    oldest of them leaves the window.
+    Each attempt increments two counters in one atomic upsert each: this name from this address
+    (5 per 15 minutes) and this address across names (30). Counting first is what makes the limit
+    hold under parallel guesses: the sixth concurrent guess sees 6, whatever the others are doing.
+    The caller commits at once, before the (slow) password check.
     """
-    since = utcnow() - FAILED_LOGIN_WINDOW
-    query = select(func.count(), func.min(LoginAttempt.at)).where(
-        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.at > since
+    now = utcnow()
+    waits = [
+        _count(session, key, now, limit)
+        for key, limit in ((f"{username[:80]}@{address}", MAX_FAILED_LOGINS), (f"@{address}", MAX_ADDRESS_LOGINS))
+    ]
+    return max(waits)
+
+
+def login_succeeded(session: Session, username: str, address: str) -> None:
+    """A right password forgives this name's failures and gives its slot back to the address."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == f"{username[:80]}@{address}"))
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == f"@{address}", LoginThrottle.attempts > 0)
+        .values(attempts=LoginThrottle.attempts - 1)
     )
-    failures, oldest = session.execute(query).one()
-    if failures < MAX_FAILED_LOGINS:
+
+
+def _count(session: Session, key: str, now: datetime, limit: int) -> int:
+    """One more attempt on `key` (a new window once the old one is over); seconds to wait if over `limit`."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    expired = LoginThrottle.window_start < now - FAILED_LOGIN_WINDOW
+    statement = (
+        insert(LoginThrottle)
+        .values(key=key, attempts=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
+                "window_start": case((expired, now), else_=LoginThrottle.window_start),
+            },
+        )
+        .returning(LoginThrottle.attempts, LoginThrottle.window_start)
+    )
+    attempts, started = session.execute(statement).one()
+    if attempts <= limit:
         return 0
-    return max(1, int((as_utc(oldest) + FAILED_LOGIN_WINDOW - utcnow()).total_seconds()))
+    return max(1, int((as_utc(started) + FAILED_LOGIN_WINDOW - now).total_seconds()))
 
 
 def record_failed_login(session: Session, username: str, address: str) -> None:
+    """Keep a log of failed sign-ins for admins (the limit itself is `take_login_slot`)."""
     session.add(LoginAttempt(username=username[:80], address=address[:64]))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - FAILED_LOGIN_WINDOW * 4))
+    long_ago = utcnow() - FAILED_LOGIN_WINDOW * 4
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < long_ago))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.window_start < long_ago))
 
 
 def set_ui_locale(user: User, locale: str, known_locales: tuple[str, ...]) -> None:

@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         database,
         editor,
         errors,
+        guard,
         health,
         i18n,
         labels,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     labels.init_app(app)
     security.init_app(app, exempt=[api.bp])
     errors.init_app(app)
+    guard.init_app(app)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)

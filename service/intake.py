@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import publishing, terms
+from service import characters, publishing, terms
 from service.content import FORMATS, body_to_safe_html
-from service.errors import N_, Forbidden, InvalidInput
+from service.errors import N_, Forbidden, InvalidInput, TooLarge
 from service.models import (
     IdempotencyRecord,
     Post,
@@ -30,7 +30,7 @@ from service.models import (
     as_utc,
     utcnow,
 )
-from service.segments import extract
+from service.segments import TooManySegments, extract
 from service.settings import Settings
 from service.slugs import slugify
 
@@ -110,6 +110,16 @@ def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
     clean["body_html"] = body_to_safe_html(clean["body"], body_format)
     if not clean["body_html"].strip():
         raise InvalidInput(N_("body has no content left after removing unsafe markup"), field="body")
+    try:
+        clean["extraction"] = extract(clean["title"], clean["lede"], clean["body_html"], settings.max_segments)
+    except TooManySegments:
+        raise TooLarge(
+            N_(
+                "the post has more than %(limit)d segments (sentences, headings, list items); split it into several posts"
+            ),
+            field="body",
+            params={"limit": settings.max_segments},
+        ) from None
     return clean
 
 
@@ -137,7 +147,7 @@ def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
 
 
 def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
-    extraction = extract(clean["title"], clean["lede"], clean["body_html"])
+    extraction = clean.get("extraction") or extract(clean["title"], clean["lede"], clean["body_html"])
     revision = Revision(
         post=post,
         number=len(post.revisions) + 1,
@@ -180,9 +190,11 @@ def _text(payload: dict, name: str, required: bool = False, keep_lines: bool = F
         return ""
     if not isinstance(value, str):
         raise InvalidInput(N_("%(name)s must be a string"), field=name, params={"name": name})
-    value = value.strip() if keep_lines else " ".join(value.split())
+    characters.refuse_unstorable(value, name)
+    value = value.strip() if keep_lines else " ".join(characters.neutralise_bidi(value).split())
     if required and not value:
         raise InvalidInput(N_("%(name)s must not be blank"), field=name, params={"name": name})
+    characters.refuse_invisible(value, name)
     if len(value) > LIMITS[name]:
         raise InvalidInput(
             N_("%(name)s is longer than %(limit)d characters"), field=name, params={"name": name, "limit": LIMITS[name]}
@@ -197,7 +209,10 @@ def _labels(payload: dict, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InvalidInput(N_("%(name)s must be a list of strings"), field=name, params={"name": name})
     labels = []
-    for item in (" ".join(item.split()) for item in value):
+    for item in value:
+        characters.refuse_unstorable(item, name)
+        item = " ".join(characters.neutralise_bidi(item).split())
+        characters.refuse_invisible(item, name)
         if len(item) > 60:
             raise InvalidInput(N_("each of %(name)s must be at most 60 characters"), field=name, params={"name": name})
         if item and item not in labels:

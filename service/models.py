@@ -138,6 +138,7 @@ class Translation(Base):
     __table_args__ = (
         UniqueConstraint("post_id", "locale"),
         Index("ix_translations_locale_state", "locale", "state"),
+        Index("ix_translations_state_changed", "state", "state_changed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -147,6 +148,9 @@ class Translation(Base):
     engine: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The drafting lease: which worker attempt holds the translation, until when (renewed by heartbeats).
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str | None] = mapped_column(Text)
@@ -232,6 +236,19 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts in the current window, one counter per key (name+address, or address).
+
+    Incremented with one atomic upsert before the password is checked, so parallel guesses
+    cannot all slip past the limit.
+    """
+
+    __tablename__ = "login_throttles"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Term(Base):

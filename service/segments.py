@@ -60,55 +60,81 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-def extract(title: str, lede: str, body_html: str) -> Extraction:
-    """Cut title, lede and the safe body HTML into segments and a skeleton."""
+class TooManySegments(ValueError):
+    """More segments than a post may have; raised as soon as the limit is passed, so a huge
+    body costs no more than a post at the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} segments")
+        self.limit = limit
+
+
+def extract(title: str, lede: str, body_html: str, limit: int | None = None) -> Extraction:
+    """Cut title, lede and the safe body HTML into segments and a skeleton (at most `limit`)."""
     segments: list[SourceSegment] = []
 
     def add_plain(block: str, text: str, split: bool) -> str:
-        pieces = split_sentences(normalise(text)) if split else [normalise(text)]
+        pieces = split_sentences(normalise(text), _room(segments, limit)) if split else [normalise(text)]
         markers = []
         for piece in filter(None, pieces):
             markers.append(f"<!--s:{len(segments)}-->")
             segments.append(SourceSegment(block, piece))
+        _check(segments, limit)
         return " ".join(markers)
 
     skeleton = {"title": add_plain("title", title, split=False), "lede": add_plain("lede", lede, split=True)}
-    parser = _BodyParser(segments)
+    parser = _BodyParser(segments, limit)
     parser.feed(body_html)
     parser.close()
     skeleton["body"] = parser.skeleton()
     return Extraction(segments=segments, skeleton=skeleton)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split at sentence ends outside placeholders, keeping abbreviations and initials whole."""
+def _room(segments: list[SourceSegment], limit: int | None) -> int | None:
+    return None if limit is None else limit - len(segments)
+
+
+def _check(segments: list[SourceSegment], limit: int | None) -> None:
+    if limit is not None and len(segments) > limit:
+        raise TooManySegments(limit)
+
+
+def split_sentences(text: str, most: int | None = None) -> list[str]:
+    """Split at sentence ends outside placeholders, keeping abbreviations and initials whole.
+
+    One pass over the text: the placeholder depth is followed as the sentence ends come, and
+    each check looks only near the end it judges, so a huge body is split in linear time.
+    With `most`, it stops once it has found more sentences than that (the caller refuses).
+    """
     sentences, start = [], 0
+    placeholders = PLACEHOLDER.finditer(text)
+    upcoming, depth = next(placeholders, None), 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start()
-        candidate = text[start : match.end()].strip()
-        if _inside_placeholder(text, end) or _is_abbreviation(text[start : end + 1]):
+        while upcoming is not None and upcoming.end() <= end:
+            if upcoming.group(3) is None:
+                depth += -1 if upcoming.group(1) else 1
+            upcoming = next(placeholders, None)
+        if depth > 0 or _is_abbreviation(text, start, end):
             continue
-        rest = text[match.end() :]
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or not rest[0].isascii() or rest[0] in "\"'“«(<"):
+        following = text[match.end() : match.end() + 1]
+        if following and not (
+            following.isupper() or following.isdigit() or not following.isascii() or following in "\"'“«(<"
+        ):
             continue
-        sentences.append(candidate)
+        sentences.append(text[start : match.end()].strip())
         start = match.end()
+        if most is not None and len(sentences) > most:
+            return sentences
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
     return sentences
 
 
-def _inside_placeholder(text: str, position: int) -> bool:
-    depth = 0
-    for match in PLACEHOLDER.finditer(text, 0, position):
-        if match.group(3) is None:
-            depth += -1 if match.group(1) else 1
-    return depth > 0
-
-
-def _is_abbreviation(sentence: str) -> bool:
-    words = PLACEHOLDER.sub("", sentence).split()
+def _is_abbreviation(text: str, start: int, end: int) -> bool:
+    """Does the sentence text[start:end] end in an abbreviation or an initial ("Dr.", "J.")?"""
+    words = PLACEHOLDER.sub("", text[max(start, end - 80) : end]).split()
     if not words:
         return False
     last = words[-1].rstrip(".").lower()
@@ -118,9 +144,10 @@ def _is_abbreviation(sentence: str) -> bool:
 class _BodyParser(HTMLParser):
     """Stream the safe HTML: block tags go to the skeleton, inline runs become segments."""
 
-    def __init__(self, segments: list[SourceSegment]) -> None:
+    def __init__(self, segments: list[SourceSegment], limit: int | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.segments = segments
+        self.limit = limit
         self.out: list[str] = []
         self.run: list[str] = []
         self.markup: dict[str, str] = {}
@@ -173,10 +200,11 @@ class _BodyParser(HTMLParser):
                 self.out.append(restore(text, markup))
             return
         markers = []
-        for sentence in split_sentences(text):
-            used = {key: value for key, value in markup.items() if _token(key) in sentence}
+        for sentence in split_sentences(text, _room(self.segments, self.limit)):
+            used = {key: markup[key] for key in _keys_in(sentence) if key in markup}
             markers.append(f"<!--s:{len(self.segments)}-->")
             self.segments.append(SourceSegment(self._kind(), sentence, used))
+        _check(self.segments, self.limit)
         self.out.append(" ".join(markers))
 
     def _kind(self) -> str:
@@ -193,6 +221,7 @@ class _BodyParser(HTMLParser):
         if alt:
             values["alt"] = f"\x00{len(self.segments)}\x00"
             self.segments.append(SourceSegment("alt", alt))
+            _check(self.segments, self.limit)
         tag = _render_tag("img", list(values.items()))
         return re.sub("\x00(\\d+)\x00", r"<!--s:\1-->", tag)
 
@@ -201,8 +230,9 @@ class _BodyParser(HTMLParser):
         return "".join(self.out)
 
 
-def _token(key: str) -> str:
-    return f"<{key}/>" if key.startswith("x") else f"<{key}>"
+def _keys_in(text: str) -> list[str]:
+    """The markup keys (g1, x2, ...) whose placeholders occur in a segment."""
+    return [f"x{m.group(3)}" if m.group(3) else f"g{m.group(2)}" for m in PLACEHOLDER.finditer(text)]
 
 
 def _render_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import cache
+from service import cache, characters
 from service.errors import N_, Forbidden, InvalidInput
 from service.models import Post, PostTerm, Term, TermTranslation, User, utcnow
 from service.slugs import slugify
@@ -78,7 +78,9 @@ def rename(session: Session, term: Term, locale: str, name: str, user: User) -> 
     """A translator sets a term's display name in one of their languages."""
     if not user.can_translate(locale):
         raise Forbidden(N_("you do not translate into %(locale)s"), params={"locale": locale})
-    name = " ".join(name.split())
+    characters.refuse_unstorable(name, "name")
+    name = " ".join(characters.neutralise_bidi(name).split())
+    characters.refuse_invisible(name, "name")
     if not name or len(name) > 120:
         raise InvalidInput(N_("a name must be 1 to 120 characters"), field="name")
     translation = next((t for t in term.translations if t.locale == locale), None)

@@ -1,11 +1,14 @@
 """The drafting step that the translate task runs: idempotent, failure-tolerant, swept when stuck."""
 
+import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from service.models import TranslatedSegment, Translation, utcnow
+from service.models import State, TranslatedSegment, Translation, as_utc, utcnow
 from tests.factories import submit
+from workers import lease
 from workers.drafting import draft_translation, find_stuck
 
 
@@ -58,15 +61,74 @@ def test_unknown_or_missing_translation_is_harmless(sessions, settings):
     assert draft_translation(sessions, settings, 424242, "es") == "missing"
 
 
-def test_sweep_finds_translations_stuck_too_long_and_resets_their_clock(client, people, sessions, settings):
-    post = submit(client, people.editor, target_locales=["es", "fr"]).get_json()
-    es, fr = (t["id"] for t in post["translations"])
+def test_sweep_requeues_dead_workers_drafts_and_lost_messages_once(client, people, sessions, settings):
+    post = submit(client, people.editor, target_locales=["es", "fr", "de"]).get_json()
+    ids = {t["locale"]: t["id"] for t in post["translations"]}
+    es, fr, de = ids["es"], ids["fr"], ids["de"]
     long_ago = utcnow() - timedelta(seconds=settings.stuck_after_seconds + 60)
     with sessions() as session:
         session.execute(update(Translation).where(Translation.id == es).values(state_changed_at=long_ago))
-        session.execute(
-            update(Translation).where(Translation.id == fr).values(state="translating", state_changed_at=long_ago)
-        )
+        for tid, owner in ((fr, "dead-worker"), (de, "live-worker")):
+            assert lease.take(session, session.get(Translation, tid), owner, settings)
+        session.execute(update(Translation).where(Translation.id == fr).values(lease_expires_at=long_ago))
         session.commit()
-    assert sorted(find_stuck(sessions, settings)) == [(post["id"], "es"), (post["id"], "fr")]
-    assert find_stuck(sessions, settings) == []
+    # es is queued and old, but messages still wait in the broker: it may well be one of them
+    assert find_stuck(sessions, settings, queue_is_empty=False) == [(post["id"], "fr")]
+    assert find_stuck(sessions, settings, queue_is_empty=True) == [(post["id"], "es")]
+    assert find_stuck(sessions, settings, queue_is_empty=True) == []  # clocks reset: nothing twice
+    with sessions() as session:
+        states = {t.id: (t.state, t.lease_owner) for t in session.scalars(select(Translation))}
+    assert states == {es: ("queued", None), fr: ("queued", None), de: ("translating", "live-worker")}
+
+
+def lease_of(sessions, translation_id):
+    with sessions() as session:
+        translation = session.get(Translation, translation_id)
+        return translation.state, translation.lease_owner, translation.attempts, len(translation.segments)
+
+
+def test_a_duplicate_task_stops_while_another_worker_holds_the_lease(client, people, sessions, settings):
+    post = submit(client, people.editor, target_locales=["es"]).get_json()
+    tid = post["translations"][0]["id"]
+    with sessions() as session:  # another worker took it and is drafting
+        assert lease.take(session, session.get(Translation, tid), "other-worker", settings)
+        session.commit()
+    assert draft_translation(sessions, settings, post["id"], "es") == "translating"
+    assert lease_of(sessions, tid) == ("translating", "other-worker", 1, 0)  # the engine did not run here
+    with sessions() as session:  # that worker died: nobody renews its lease
+        session.execute(update(Translation).where(Translation.id == tid).values(lease_expires_at=utcnow()))
+        session.commit()
+    assert draft_translation(sessions, settings, post["id"], "es") == "awaiting_review"
+    assert lease_of(sessions, tid) == ("awaiting_review", None, 2, post["segments"])
+
+
+def test_a_worker_that_lost_its_lease_cannot_store_over_the_new_holder(client, people, sessions, settings):
+    post = submit(client, people.editor, target_locales=["es"]).get_json()
+    with sessions() as session:
+        translation = session.get(Translation, post["translations"][0]["id"])
+        assert lease.take(session, translation, "stalled", settings)
+        session.execute(update(Translation).where(Translation.id == translation.id).values(lease_expires_at=utcnow()))
+        assert lease.take(session, translation, "fresh", settings)
+        assert not lease.finish(session, translation, "stalled", State.awaiting_review)
+        assert lease.finish(session, translation, "fresh", State.awaiting_review)
+
+
+def test_heartbeats_keep_the_lease_of_a_long_draft(client, people, sessions, settings):
+    """The lease (1 s here) stays ahead of the clock while the engine works longer than that."""
+    short = settings.with_(lease_seconds=1, heartbeat_seconds=0.1)
+    body = "\n\n".join(f"The museum reopens its doors after renovation, part {n}." for n in range(300))
+    post = submit(client, people.editor, format="text", body=body, target_locales=["de"]).get_json()
+    tid = post["translations"][0]["id"]
+    drafting = threading.Thread(target=draft_translation, args=(sessions, short, post["id"], "de"))
+    drafting.start()
+    expiries = []
+    while drafting.is_alive():
+        with sessions() as session:
+            translation = session.get(Translation, tid)
+            if translation.state == "translating":
+                expiries.append(as_utc(translation.lease_expires_at))
+                draft_translation(sessions, short, post["id"], "de")  # a duplicate task: must not take over
+        time.sleep(0.05)
+    drafting.join()
+    assert lease_of(sessions, tid)[0::2] == ("awaiting_review", 1)  # one lease taken: one engine call
+    assert max(expiries) - min(expiries) > timedelta(seconds=0.5)  # renewed while the engine ran

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from celery import Celery
+from kombu import Queue
 
 from service.settings import Settings, load_settings
 
 TRANSLATE_TASK = "tarjama.translate_post"
 SWEEP_TASK = "tarjama.sweep"
+WORK_QUEUE = "celery"
+# The sweep has its own queue, so "nothing waits in the work queue" means what it says.
+SWEEP_QUEUE = "tarjama.sweep"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -23,8 +27,17 @@ def make_celery(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": max(3600, settings.stuck_after_seconds * 2)},
         broker_connection_retry_on_startup=True,
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        task_default_queue=WORK_QUEUE,
+        task_queues=(Queue(WORK_QUEUE), Queue(SWEEP_QUEUE)),
+        task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}},
         beat_schedule={
-            "sweep-stuck-translations": {"task": SWEEP_TASK, "schedule": float(settings.sweep_interval_seconds)},
+            "sweep-stuck-translations": {
+                "task": SWEEP_TASK,
+                "schedule": float(settings.sweep_interval_seconds),
+                # While no worker runs, sweeps are dropped after 5 minutes instead of piling up. (Not
+                # sooner: a worker busy with long drafts must still get to one between them.)
+                "options": {"expires": 300.0},
+            },
         },
         worker_hijack_root_logger=False,
     )

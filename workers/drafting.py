@@ -1,7 +1,8 @@
 """Drafting: machine-translate every segment of a post into one locale and store the draft.
 
 Safe to run twice: a translation already drafted is left alone, and a rerun after a crash
-rewrites the same rows (one TranslatedSegment per translation and position).
+rewrites the same rows (one TranslatedSegment per translation and position). Only the worker
+holding the translation's lease (`workers/lease.py`) calls the engine and stores the result.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,9 +18,9 @@ from service import terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
-from workers import fidelity
+from workers import fidelity, lease
 
-DRAFTABLE = {State.queued.value, State.translating.value}
+DRAFTABLE = set(lease.DRAFTABLE)
 
 
 def _translation(session: Session, post_id: int, locale: str) -> Translation | None:
@@ -28,15 +29,16 @@ def _translation(session: Session, post_id: int, locale: str) -> Translation | N
 
 def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_id: int, locale: str) -> str:
     """Translate a post into `locale`; returns the translation's resulting state."""
+    owner = lease.new_owner()
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None:
             return "missing"
         if translation.state not in DRAFTABLE:
             return translation.state
-        translation.state = State.translating.value
-        translation.state_changed_at = utcnow()
-        translation.attempts += 1
+        if not lease.take(session, translation, owner, settings):
+            return translation.state  # another worker holds it: the engine runs once
+        translation_id = translation.id
         source_locale = translation.post.source_locale
         sources = [(segment.position, segment.source_text) for segment in translation.revision.segments]
         term_names = [(term.id, term.name) for term in terms.untranslated(translation.post, locale)]
@@ -46,16 +48,19 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
     context = fidelity.load_context(sessions, settings, post_id, source_locale, locale)
     started = time.perf_counter()
     try:
-        texts = [text for _, text in sources] + [name for _, name in term_names]
-        translated = fidelity.draft_batch(settings, texts, source_locale, locale, context)
+        with lease.heartbeat(sessions, settings, translation_id, owner):
+            texts = [text for _, text in sources] + [name for _, name in term_names]
+            translated = fidelity.draft_batch(settings, texts, source_locale, locale, context)
     except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
-        return _mark_failed(sessions, post_id, locale, engine_name, error)
+        return _mark_failed(sessions, post_id, locale, engine_name, error, owner)
     seconds = time.perf_counter() - started
     drafts, names = translated[: len(sources)], [draft.text for draft in translated[len(sources) :]]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
-        if translation is None or translation.state != State.translating.value:
-            return translation.state if translation else "missing"
+        if translation is None:
+            return "missing"
+        if not lease.finish(session, translation, owner, State.awaiting_review, engine=engine_name, error=None):
+            return translation.state  # the lease was lost (this worker stalled): the other result counts
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
@@ -70,10 +75,6 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
                     confidence=draft.confidence,
                 )
             )
-        translation.engine = engine_name
-        translation.error = None
-        translation.state = State.awaiting_review.value
-        translation.state_changed_at = utcnow()
         translation.events.append(
             TranslationEvent(
                 action="drafted",
@@ -98,34 +99,60 @@ def _store_term_names(sessions: sessionmaker[Session], names: dict[int, str], lo
             session.rollback()
 
 
-def _mark_failed(sessions: sessionmaker[Session], post_id: int, locale: str, engine: str, error: Exception) -> str:
+def _mark_failed(
+    sessions: sessionmaker[Session], post_id: int, locale: str, engine: str, error: Exception, owner: str
+) -> str:
+    detail = f"{type(error).__name__}: {error}"[:2000]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None:
             return "missing"
-        translation.state = State.failed.value
-        translation.state_changed_at = utcnow()
-        translation.engine = engine
-        translation.error = f"{type(error).__name__}: {error}"[:2000]
-        translation.events.append(TranslationEvent(action="failed", detail=translation.error))
-        session.commit()
+        if lease.finish(session, translation, owner, State.failed, engine=engine, error=detail):
+            translation.events.append(TranslationEvent(action="failed", detail=detail))
+            session.commit()
         return translation.state
 
 
-def find_stuck(sessions: sessionmaker[Session], settings: Settings) -> list[tuple[int, str]]:
-    """Translations left queued or translating too long (lost message, killed worker).
+def find_stuck(
+    sessions: sessionmaker[Session], settings: Settings, queue_is_empty: bool = True
+) -> list[tuple[int, str]]:
+    """Translations to queue again: their worker died, or their queue message was lost.
 
-    Their clock is reset so the next sweep does not queue them again straight away.
+    - translating, and the lease expired: nobody renewed it, so its worker is gone;
+    - queued for `stuck_after_seconds` while nothing waits in the broker's queue (a message
+      still waiting behind others is not lost; Redis restarted empty, or a dead worker had
+      taken it). A backlog postpones this until it drains; it never floods the queue.
+    Each is set back to queued with its clock reset (one conditional write each, so two
+    sweeps never queue the same translation twice) and gets a `requeued` event.
     """
-    cutoff = utcnow() - timedelta(seconds=settings.stuck_after_seconds)
-    with session_scope(sessions) as session:
-        stuck = list(
-            session.scalars(
-                select(Translation).where(Translation.state.in_(DRAFTABLE), Translation.state_changed_at < cutoff)
-            )
+    now = utcnow()
+    cutoff = now - timedelta(seconds=settings.stuck_after_seconds)
+    translating = Translation.state == State.translating.value
+    reasons = {
+        "its worker stopped (drafting lease expired)": or_(
+            and_(translating, Translation.lease_expires_at < now),
+            and_(translating, Translation.lease_owner.is_(None), Translation.state_changed_at < cutoff),
         )
-        for translation in stuck:
-            translation.state_changed_at = utcnow()
-            translation.events.append(TranslationEvent(action="requeued", detail="found stuck by the sweep"))
+    }
+    if queue_is_empty:
+        reasons["its queue message was lost"] = and_(
+            Translation.state == State.queued.value, Translation.state_changed_at < cutoff
+        )
+    found = []
+    with session_scope(sessions) as session:
+        for reason, condition in reasons.items():
+            for tid, post_id, locale in session.execute(
+                select(Translation.id, Translation.post_id, Translation.locale).where(condition)
+            ).all():
+                requeue = (
+                    update(Translation)
+                    .where(Translation.id == tid, condition)
+                    .values(state=State.queued.value, state_changed_at=now, lease_owner=None, lease_expires_at=None)
+                )
+                if session.execute(requeue).rowcount == 1:
+                    session.add(
+                        TranslationEvent(translation_id=tid, action="requeued", detail=f"found stuck: {reason}")
+                    )
+                    found.append((post_id, locale))
         session.commit()
-        return [(t.post_id, t.locale) for t in stuck]
+    return found

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+from kombu.exceptions import ChannelError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
-from workers.celery import SWEEP_TASK, TRANSLATE_TASK, app
+from workers.celery import SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,15 @@ def translate_post(post_id: int, locale: str) -> str:
 def sweep() -> int:
     from service import dispatch
 
-    stuck = drafting.find_stuck(_sessions(), _settings())
+    stuck = drafting.find_stuck(_sessions(), _settings(), queue_is_empty=_waiting_messages() == 0)
     dispatch.enqueue_translations(_settings(), stuck)
     return len(stuck)
+
+
+def _waiting_messages() -> int:
+    """Messages waiting in the work queue (not yet taken by a worker)."""
+    with app.connection_or_acquire() as connection:
+        try:
+            return connection.default_channel.queue_declare(queue=WORK_QUEUE, passive=True).message_count
+        except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
+            return 0

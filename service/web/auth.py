@@ -97,7 +97,8 @@ def login():
     if form.validate_on_submit():
         db = get_session()
         name, address = form.username.data.strip(), request.remote_addr or "unknown"
-        wait = accounts.login_wait_seconds(db, name, address)
+        wait = accounts.take_login_slot(db, name, address)
+        db.commit()  # counted before the password is checked: parallel guesses see each other
         user = accounts.find_user(db, name)
         if wait:
             form.password.errors.append(
@@ -105,6 +106,8 @@ def login():
             )
             status = 429
         elif accounts.check_password(user, form.password.data):
+            accounts.login_succeeded(db, name, address)
+            db.commit()
             session.clear()
             login_user(WebUser(user))
             session.permanent = True

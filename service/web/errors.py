@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from service.errors import DomainError
 
@@ -29,6 +29,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        response = app.make_response(_answer(error))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # 405 must say what is allowed
+        return response
+
+    def _answer(error: HTTPException):
         if not request.path.startswith("/api/"):
             if error.code == 404 and g.get("page_locale"):
                 return render_template("not_found.html", locale=g.page_locale, alternates=[]), 404

@@ -17,6 +17,7 @@ from service.web.i18n import machine_time
 from service.web.page_cache import cached
 
 bp = Blueprint("reader", __name__)
+MAX_PAGE = 1_000_000  # page and sitemap numbers beyond this are 404, never an offset overflow
 by_locale = cached(lambda kwargs: kwargs["locale"])
 site_wide = cached(lambda kwargs: EVERY_LOCALE)
 
@@ -52,7 +53,7 @@ def atom_time(moment) -> str:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         abort(404)
     return int(raw)
 
@@ -203,7 +204,7 @@ def sitemap():
 @site_wide
 def sitemap_part(number: int):
     per_file = _posts_per_sitemap()
-    entries = site.sitemap_posts(get_session(), (number - 1) * per_file, per_file) if number >= 1 else []
+    entries = site.sitemap_posts(get_session(), (number - 1) * per_file, per_file) if 1 <= number <= MAX_PAGE else []
     if not entries:
         abort(404)
     body = render_template("sitemap.xml", entries=entries)

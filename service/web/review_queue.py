@@ -11,6 +11,7 @@ from service.errors import DomainError
 from service.models import Role, Translation, User
 from service.web.auth import role_required
 from service.web.database import get_session, settings
+from service.web.guard import database_id
 from service.web.labels import ui_message, warning_label
 
 bp = Blueprint("review_queue", __name__, url_prefix="/review")
@@ -123,7 +124,8 @@ def act(translation_id: int, action: str):
     translation, db, form = _translation(translation_id), get_session(), request.form
     if action not in ("claim", "release", "approve", "reject", "reassign"):
         abort(404)
-    assignee = db.get(User, int(form["user_id"])) if form.get("user_id", "").isdigit() else None
+    user_id = database_id(form.get("user_id", ""))
+    assignee = db.get(User, user_id) if user_id is not None else None
     if action == "reassign" and assignee is None:
         abort(400)
     try:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 csrf = CSRFProtect()
 
 
+class HttpsAwareSessions(SecureCookieSessionInterface):
+    """Session cookies get `Secure` whenever the request came over HTTPS (directly, or through a
+    trusted proxy's X-Forwarded-Proto), not only when TARJAMA_SECURE_COOKIES says so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask, exempt: list[Blueprint]) -> None:
+    app.session_interface = HttpsAwareSessions()
     csrf.init_app(app)
     for blueprint in exempt:  # the API authenticates every request with a Bearer token, not a cookie
         csrf.exempt(blueprint)
