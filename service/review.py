@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from service import publishing, qa
+from service import memory, publishing, qa
 from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, as_utc, utcnow
 from service.segments import normalise
@@ -134,6 +134,7 @@ def approve(session: Session, translation: Translation, user: User) -> None:
         raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
     move(translation, State.approved)
     record(translation, user, "approved")
+    memory.store_approved(session, translation, user)
     translation.claimed_by_id = None
     translation.claimed_at = None
     publishing.publish(session, translation)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import qa, terms
+from service import memory, qa, terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.segments import repair_placeholders
@@ -41,17 +41,20 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         source_locale = translation.post.source_locale
         sources = [(segment.position, segment.source_text) for segment in translation.revision.segments]
         term_names = [(term.id, term.name) for term in terms.untranslated(translation.post, locale)]
+        # Memory: segments approved before are filled from it and never reach the engine.
+        remembered = memory.exact_matches(session, source_locale, locale, [text for _, text in sources])
         session.commit()
 
     engine_name = settings.engine_for(source_locale, locale)
     started = time.perf_counter()
     try:
-        texts = [text for _, text in sources] + [name for _, name in term_names]
-        translated = mt.translate_batch(settings, texts, source_locale, locale)
+        pending = [text for index, (_, text) in enumerate(sources) if index not in remembered]
+        translated = mt.translate_batch(settings, pending + [name for _, name in term_names], source_locale, locale)
     except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
         return _mark_failed(sessions, post_id, locale, engine_name, error)
     seconds = time.perf_counter() - started
-    drafts, names = translated[: len(sources)], translated[len(sources) :]
+    machine, names = iter(translated[: len(pending)]), translated[len(pending) :]
+    drafts = [remembered[index] if index in remembered else next(machine) for index in range(len(sources))]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None or translation.state != State.translating.value:
@@ -59,24 +62,24 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for (position, source), draft in zip(sources, drafts, strict=True):
+        for index, ((position, source), draft) in enumerate(zip(sources, drafts, strict=True)):
             text, moved = repair_placeholders(draft, source)
             warnings = qa.check_segment(source, text) + ([qa.MARKUP_MOVED] if moved else [])
             session.add(
                 TranslatedSegment(
-                    translation_id=translation.id, position=position, text=text, origin="mt", warnings=warnings
+                    translation_id=translation.id,
+                    position=position,
+                    text=text,
+                    origin="tm" if index in remembered else "mt",
+                    warnings=warnings,
                 )
             )
         translation.engine = engine_name
         translation.error = None
         translation.state = State.awaiting_review.value
         translation.state_changed_at = utcnow()
-        translation.events.append(
-            TranslationEvent(
-                action="drafted",
-                detail=f"{len(sources)} segments machine-translated by {engine_name} in one batch call ({seconds:.2f} s)",
-            )
-        )
+        detail, figures = memory.drafting_summary(len(remembered), len(pending), engine_name, seconds)
+        translation.events.append(TranslationEvent(action="drafted", detail=detail, data=figures))
         session.commit()
         state = translation.state
     _store_term_names(sessions, {term_id: name for (term_id, _), name in zip(term_names, names, strict=True)}, locale)
