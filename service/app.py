@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
     from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
+    from service.web.memory_views import bp as memory_pages
 
     database.init_app(app, settings)
     auth.login_manager.init_app(app)
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(review_queue.bp)
+    app.register_blueprint(memory_pages)
     app.register_blueprint(health.bp)
     app.register_blueprint(reader.bp)
     return app

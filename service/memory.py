@@ -13,8 +13,10 @@ segment's own placeholders when reused, so the real tags of the new post come ba
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -211,3 +213,55 @@ def drafting_summary(remembered: int, machine: int, engine: str, seconds: float)
         f"{remembered} from memory, {machine} machine-translated by {engine} in one batch call ({seconds:.2f} s)",
         figures,
     )
+
+
+@dataclass
+class Suggestion:
+    """A near match offered for one segment: the stored pair, its score, how the sources differ."""
+
+    entry: MemoryEntry
+    score: int
+    target: str  # the stored translation with this segment's placeholders
+    diff: list[tuple[str, str]]
+
+
+def suggestions(session: Session, translation: Translation, limit: int = 3) -> dict[int, list[Suggestion]]:
+    """Near matches for every segment not already filled from memory, by position."""
+    drafts = {s.position: s for s in translation.segments}
+    found = {}
+    for source in translation.revision.segments:
+        draft = drafts.get(source.position)
+        if draft is not None and draft.origin == "tm":
+            continue
+        matches = memory_index.near_matches(
+            session, translation.post.source_locale, translation.locale, source.source_text, limit
+        )
+        if matches:
+            found[source.position] = [
+                Suggestion(
+                    m.entry,
+                    m.score,
+                    adapt(m.entry.target_text, source.source_text),
+                    source_diff(canonical(source.source_text).text, m.entry.source_text),
+                )
+                for m in matches
+            ]
+    return found
+
+
+_PIECES = re.compile(r"</?g\d+>|<x\d+/>|\s+|\w+|[^\w\s]")
+
+
+def source_diff(current: str, remembered: str) -> list[tuple[str, str]]:
+    """Word-level difference of two sources: ("same" | "memory" only | "this" segment only, text)."""
+    old, new = _PIECES.findall(remembered), _PIECES.findall(current)
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("same", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("memory", "".join(old[i1:i2])))
+        if j2 > j1:
+            ops.append(("this", "".join(new[j1:j2])))
+    return ops

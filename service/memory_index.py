@@ -179,18 +179,24 @@ def _edits(a: list[str], b: list[str]) -> int:
     return previous[-1]
 
 
-def rebuild_due(session: Session) -> list[str]:
-    """Source languages whose stop list is missing or was learnt from a much smaller memory."""
+def rebuild_due(session: Session, extra: dict[str, int] | None = None) -> list[str]:
+    """Source languages whose stop list is missing or was learnt from a much smaller memory.
+
+    `extra` adds entries about to be imported, so that a big import learns its words first.
+    """
     due = []
-    counts = session.execute(select(MemoryEntry.source_locale, func.count()).group_by(MemoryEntry.source_locale))
-    for locale, count in counts.all():
+    counts = dict(
+        session.execute(select(MemoryEntry.source_locale, func.count()).group_by(MemoryEntry.source_locale)).all()
+    )
+    for locale in set(counts) | set(extra or {}):
+        count = counts.get(locale, 0) + (extra or {}).get(locale, 0)
         row = session.get(MemoryStopList, locale)
         if count >= MIN_ENTRIES_FOR_STOP_LIST and (row is None or count >= REBUILD_GROWTH * row.entries_at_build):
             due.append(locale)
-    return due
+    return sorted(due)
 
 
-def rebuild_stop_list(session: Session, source_locale: str, sample: list[str] | None = None) -> int:
+def rebuild_stop_list(session: Session, source_locale: str, sample: list[str] | None = None, coming: int = 0) -> int:
     """Learn the common words of a source language (from `sample` sources, or the newest entries).
 
     Returns the new version; the entries are then re-indexed in batches by `reindex_batch`.
@@ -217,7 +223,7 @@ def rebuild_stop_list(session: Session, source_locale: str, sample: list[str] | 
     row.version += 1
     row.tokens = common
     row.sample_size = len(sample[:SAMPLE])
-    row.entries_at_build = max(entries, len(sample))
+    row.entries_at_build = entries + coming
     row.built_at = utcnow()
     session.flush()
     return row.version
@@ -239,7 +245,7 @@ def reindex_batch(session: Session, source_locale: str, batch: int = 2000) -> in
     return len(rows)
 
 
-def upkeep(session_scope: Callable, progress: Callable[[str], None] = lambda _msg: None) -> int:
+def upkeep(session_scope: Callable, progress: Callable[[str], None] = lambda _msg: None, force: bool = False) -> int:
     """Rebuild due stop lists and re-index stale entries, committing batch by batch.
 
     `session_scope()` gives a context-managed session; this is an outer-layer loop (the
@@ -247,7 +253,8 @@ def upkeep(session_scope: Callable, progress: Callable[[str], None] = lambda _ms
     """
     done = 0
     with session_scope() as session:
-        for locale in rebuild_due(session):
+        due = list(session.scalars(select(MemoryEntry.source_locale).distinct())) if force else rebuild_due(session)
+        for locale in due:
             rebuild_stop_list(session, locale)
             progress(f"learnt the common words of {locale}")
         session.commit()

@@ -30,6 +30,7 @@ class QueueItem:
     segments: int
     warnings: int
     waiting_since: datetime
+    from_memory: int = 0
 
 
 def visible_locales(user: User, all_locales: tuple[str, ...]) -> list[str]:
@@ -71,6 +72,7 @@ def review_queue(
             segments=len(t.segments),
             warnings=sum(len(s.warnings) for s in t.segments),
             waiting_since=t.state_changed_at,
+            from_memory=sum(1 for s in t.segments if s.origin == "tm"),
         )
         for t in translations
         if t.state in wanted

@@ -8,6 +8,7 @@ from service.settings import Settings, load_settings
 
 TRANSLATE_TASK = "tarjama.translate_post"
 SWEEP_TASK = "tarjama.sweep"
+MEMORY_TASK = "tarjama.memory_upkeep"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -25,6 +26,7 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         beat_schedule={
             "sweep-stuck-translations": {"task": SWEEP_TASK, "schedule": float(settings.sweep_interval_seconds)},
+            "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
         },
         worker_hijack_root_logger=False,
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
-from workers.celery import SWEEP_TASK, TRANSLATE_TASK, app
+from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, app
 
 
 def _settings() -> Settings:
@@ -34,3 +34,12 @@ def sweep() -> int:
     stuck = drafting.find_stuck(_sessions(), _settings())
     dispatch.enqueue_translations(_settings(), stuck)
     return len(stuck)
+
+
+@app.task(name=MEMORY_TASK)
+def memory_upkeep() -> int:
+    """Keep the fuzzy-match index fast as the memory grows (see service/memory_index.py)."""
+    from service import memory_index
+    from service.db import session_scope
+
+    return memory_index.upkeep(lambda: session_scope(_sessions()))
