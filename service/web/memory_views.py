@@ -36,8 +36,10 @@ def event_detail(event) -> str:
     remembered, machine = figures["memory"], figures["machine"]
     return ", ".join(
         [
-            ngettext("%(num)s from memory", "%(num)s from memory", remembered, num=format_number(remembered)),
-            ngettext("%(num)s machine-translated", "%(num)s machine-translated", machine, num=format_number(machine)),
+            ngettext("%(count)s from memory", "%(count)s from memory", remembered, count=format_number(remembered)),
+            ngettext(
+                "%(count)s machine-translated", "%(count)s machine-translated", machine, count=format_number(machine)
+            ),
         ]
     )
 
@@ -84,7 +86,15 @@ def import_xliff(translation_id: int):
         return back
     db.commit()
     if report.changed:
-        flash(ngettext("%(num)d segment changed.", "%(num)d segments changed.", len(report.changed)), "success")
+        flash(
+            ngettext(
+                "%(count)s segment changed.",
+                "%(count)s segments changed.",
+                len(report.changed),
+                count=len(report.changed),
+            ),
+            "success",
+        )
     else:
         flash(_("The file has no changes."), "success")
     return back
