@@ -27,8 +27,6 @@ from service.segments import PLACEHOLDER, normalise
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 TJ = "urn:tarjama:xliff:1"
 STATES = {"mt": "initial", "human": "translated", "tm": "reviewed"}
-ET.register_namespace("", NS)
-ET.register_namespace("tj", TJ)
 
 
 Problem = tuple[str, dict]
@@ -96,8 +94,21 @@ def export(translation: Translation, describe_warning: Callable[[str], str] = st
         segment = ET.SubElement(unit, _q("segment"), {"state": STATES.get(draft.origin, "initial")})
         _inline(ET.SubElement(segment, _q("source")), source.source_text, source.markup)
         _inline(ET.SubElement(segment, _q("target")), draft.text, source.markup)
-    ET.indent(root)
+    _indent(root)
+    ET.register_namespace("", NS)  # idempotent; done here so that importing the module changes nothing
+    ET.register_namespace("tj", TJ)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _indent(element: ET.Element, level: int = 0) -> None:
+    """Line breaks between structural elements only: whitespace inside <source>/<target> is content."""
+    if element.tag in (_q("source"), _q("target"), _q("note"), _q("data")) or not len(element):
+        return
+    element.text = "\n" + "  " * (level + 1)
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = "\n" + "  " * (level + 1)
+    child.tail = "\n" + "  " * level
 
 
 def _original_data(unit: ET.Element, source: Segment) -> None:
@@ -151,7 +162,7 @@ def import_file(session: Session, translation: Translation, user: User, data: by
     report, problems = ImportReport(), []
     for position, (version, text) in sorted(targets.items()):
         draft = drafts[position]
-        if text is None or normalise(text) == draft.text:
+        if text is None or normalise(text) == normalise(draft.text):
             report.unchanged += 1
         elif version is None:
             problems.append(

@@ -115,7 +115,9 @@ def test_an_older_import_never_replaces_a_newer_approval(sessions):
         key = memory.canonical("Hello “world”.")
         row = {"source_key": key.key, "source_text": key.text, "target_text": "Hola mundo."}
         memory.store(session, "en", "es", [row], approved_at=datetime(2026, 5, 1, tzinfo=UTC))
-        memory.store(session, "en", "es", [{**row, "target_text": "Viejo."}], approved_at=datetime(2020, 1, 1, tzinfo=UTC))
+        memory.store(
+            session, "en", "es", [{**row, "target_text": "Viejo."}], approved_at=datetime(2020, 1, 1, tzinfo=UTC)
+        )
         session.commit()
         assert session.scalar(select(MemoryEntry.target_text)) == "Hola mundo."
         # typographic quotes and spacing do not matter for an exact match
@@ -187,7 +189,28 @@ def _token(client) -> str:
     return csrf_token(client.get("/review").get_data(as_text=True))
 
 
-WORDS = "council plan school river budget vote mayor city north south new old meeting public report the a of on in".split()
+WORDS = [
+    "council",
+    "plan",
+    "school",
+    "river",
+    "budget",
+    "vote",
+    "mayor",
+    "city",
+    "north",
+    "south",
+    "new",
+    "old",
+    "meeting",
+    "public",
+    "report",
+    "the",
+    "a",
+    "of",
+    "on",
+    "in",
+]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -207,9 +230,7 @@ def test_near_matches_find_every_entry_a_full_scan_finds(sessions, learn_common_
     rng = random.Random(7)
     sources = sorted({_sentence(rng) for _ in range(400)})
     with session_scope(sessions) as session:
-        rows = [
-            {"source_key": memory.canonical(s).key, "source_text": s, "target_text": f"es: {s}"} for s in sources
-        ]
+        rows = [{"source_key": memory.canonical(s).key, "source_text": s, "target_text": f"es: {s}"} for s in sources]
         memory.store(session, "en", "es", rows, approved_at=memory_index.utcnow())
         if learn_common_words:
             memory_index.rebuild_stop_list(session, "en")
@@ -224,7 +245,9 @@ def test_near_matches_find_every_entry_a_full_scan_finds(sessions, learn_common_
             expected = {
                 e.source_text: score
                 for e in entries
-                if (score := memory_index._score(words, memory_index.Counter(words), memory_index.tokens(e.source_text)))
+                if (
+                    score := memory_index._score(words, memory_index.Counter(words), memory_index.tokens(e.source_text))
+                )
                 >= 75
             }
             found = {m.entry.source_text: m.score for m in memory_index.near_matches(session, "en", "es", query, 1000)}

@@ -17,6 +17,7 @@ from service import accounts, dispatch, intake, memory, review, tmx, xliff
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
 from service.models import MemoryEntry, Post, Role, State, Translation, User, as_utc
 from service.web.database import get_session, settings
+from service.web.labels import warning_label
 from service.web.openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -156,7 +157,7 @@ def edit_segment(translation_id: int, position: int):
 def export_xliff(translation_id: int):
     translation = _translation(translation_id)
     return Response(
-        xliff.export(translation),
+        xliff.export(translation, warning_label),
         mimetype="application/xliff+xml",
         headers={"Content-Disposition": f'attachment; filename="{xliff_filename(translation)}"'},
     )
