@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from service.models import MemoryEntry, MemoryPrefixToken, MemoryStopList, as_utc, utcnow
@@ -132,33 +132,49 @@ def near_matches(
     n = len(words)
     if n == 0:
         return []
-    _version, stop = stop_list(session, source_locale)
-    ordered = _ordered(words, stop)
+    ordered = _ordered(words, _stop_words(session, source_locale))
     shortest, longest = _at_least(n), (4 * n) // 3
-    T = MemoryPrefixToken
-    ranges = [
-        and_(
-            T.token == token,
-            T.size.between(shortest, min(longest, 4 * (n - i) // 3)),
-            4 * (T.size - T.position) >= 3 * n,
+    # One index range per prefix word: a UNION of simple parts, each walking the primary key.
+    params: dict[str, object] = {"s": source_locale, "t": target_locale, "lo": shortest, "n3": 3 * n}
+    parts = []
+    for i, token in enumerate(ordered[: n - shortest + 1]):
+        params[f"k{i}"], params[f"h{i}"] = token, min(longest, 4 * (n - i) // 3)
+        parts.append(
+            "SELECT entry_id FROM memory_prefix_tokens WHERE source_locale = :s AND target_locale = :t "
+            f"AND token = :k{i} AND size BETWEEN :lo AND :h{i} AND 4 * (size - position) >= :n3"
         )
-        for i, token in enumerate(ordered[: n - shortest + 1])
-    ]
-    candidates = select(T.entry_id).where(
-        T.source_locale == source_locale, T.target_locale == target_locale, or_(*ranges)
-    )
-    ids = list(session.scalars(candidates.distinct().limit(CANDIDATE_CAP)))
+    ids = session.scalars(text(" UNION ".join(parts) + f" LIMIT {CANDIDATE_CAP}"), params).all()
     if not ids:
         return []
-    entries = session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(ids)))
     counts = Counter(words)
-    matches = []
-    for entry in entries:
-        score = _score(words, counts, tokens(entry.source_text))
+    scores = {}
+    for entry_id, source in session.execute(
+        select(MemoryEntry.id, MemoryEntry.source_text).where(MemoryEntry.id.in_(ids))
+    ):
+        score = _score(words, counts, tokens(source))
         if score >= THRESHOLD_PERCENT:
-            matches.append(NearMatch(entry, score))
+            scores[entry_id] = score
+    if not scores:
+        return []
+    entries = session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(scores)))
+    matches = [NearMatch(entry, scores[entry.id]) for entry in entries]
     matches.sort(key=lambda m: (-m.score, -as_utc(m.entry.approved_at).timestamp(), -m.entry.id))
     return matches[:limit]
+
+
+_STOP_CACHE: dict[tuple[str, int], dict[str, int]] = {}
+
+
+def _stop_words(session: Session, source_locale: str) -> dict[str, int]:
+    """The stop list, decoded once per version and process (it changes a few times in a memory's life)."""
+    version = session.scalar(select(MemoryStopList.version).where(MemoryStopList.source_locale == source_locale))
+    if version is None:
+        return {}
+    key = (source_locale, version)
+    if key not in _STOP_CACHE:
+        _STOP_CACHE.clear()
+        _STOP_CACHE[key] = stop_list(session, source_locale)[1]
+    return _STOP_CACHE[key]
 
 
 def _score(words: list[str], counts: Counter, other: list[str]) -> int:
@@ -211,8 +227,8 @@ def rebuild_stop_list(session: Session, source_locale: str, sample: list[str] | 
             )
         )
     counts: Counter = Counter()
-    for text in sample[:SAMPLE]:
-        counts.update(set(_labelled(tokens(text))))
+    for source in sample[:SAMPLE]:
+        counts.update(set(_labelled(tokens(source))))
     floor = max(3, len(sample) // 1000)
     common = {token: count for token, count in counts.items() if count >= floor}
     entries = session.scalar(select(func.count()).where(MemoryEntry.source_locale == source_locale)) or 0
