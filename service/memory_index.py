@@ -162,17 +162,20 @@ def near_matches(
     return matches[:limit]
 
 
-_STOP_CACHE: dict[tuple[str, int], dict[str, int]] = {}
+_STOP_CACHE: dict[tuple, dict[str, int]] = {}
 
 
 def _stop_words(session: Session, source_locale: str) -> dict[str, int]:
     """The stop list, decoded once per version and process (it changes a few times in a memory's life)."""
-    version = session.scalar(select(MemoryStopList.version).where(MemoryStopList.source_locale == source_locale))
-    if version is None:
+    stamp = session.execute(
+        select(MemoryStopList.version, MemoryStopList.built_at).where(MemoryStopList.source_locale == source_locale)
+    ).first()
+    if stamp is None:
         return {}
-    key = (source_locale, version)
+    key = (source_locale, *stamp)
     if key not in _STOP_CACHE:
-        _STOP_CACHE.clear()
+        if len(_STOP_CACHE) > 16:
+            _STOP_CACHE.clear()
         _STOP_CACHE[key] = stop_list(session, source_locale)[1]
     return _STOP_CACHE[key]
 
