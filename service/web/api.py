@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from functools import wraps
 
-from flask import Blueprint, Response, g, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from service import accounts, dispatch, intake, memory, review, tmx, xliff
+from service.db import session_scope
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
 from service.models import MemoryEntry, Post, Role, State, Translation, User, as_utc
 from service.web.database import get_session, settings
@@ -201,8 +202,15 @@ def export_memory():
     if g.user.role not in (Role.editor, Role.admin):
         raise Forbidden("only editors and admins can export the translation memory")
     source, target = _memory_pair()
+    sessions = current_app.extensions["tarjama.sessions"]
+
+    def stream():
+        """Its own session, closed when the last piece is sent (or the client goes away)."""
+        with session_scope(sessions) as session:
+            yield from tmx.export(session, source, target)
+
     return Response(
-        stream_with_context(tmx.export(get_session(), source, target)),
+        stream(),
         mimetype="application/x-tmx+xml",
         headers={"Content-Disposition": f'attachment; filename="memory-{source}-{target}.tmx"'},
     )
