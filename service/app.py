@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         security,
     )
     from service.web import glossary as glossary_pages
+    from service.web.memory_views import bp as memory_pages
 
     database.init_app(app, settings)
     observability.init_app(app)
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(review_queue.bp)
     app.register_blueprint(glossary_pages.bp)
+    app.register_blueprint(memory_pages)
     app.register_blueprint(health.bp)
     app.register_blueprint(observability.bp)
     app.register_blueprint(reader.bp)

@@ -226,6 +226,56 @@ def resume() -> None:
     click.echo(f"queued {dispatch.enqueue_translations(settings, work)} translations")
 
 
+@main.group()
+def memory() -> None:
+    """Translation memory: TMX import and export, index upkeep."""
+
+
+@memory.command("import")
+@click.argument("file_", metavar="FILE.tmx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Source language when the TMX header does not say (srclang)")
+def memory_import(file_: Path, source: str | None) -> None:
+    """Import a TMX 1.4b file: checked whole first (a malformed file imports nothing), then stored."""
+    from service import memory_import as importer
+
+    settings = _settings()
+    try:
+        report = importer.import_tmx(_sessions(settings), settings, file_, source, click.echo)
+    except importer.TmxError as error:
+        raise click.ClickException(f"{file_} was not imported: {error}") from None
+    click.echo(report)
+
+
+@memory.command("export")
+@click.option("--source", required=True, help="Source language, e.g. en")
+@click.option("--target", required=True, help="Target language, e.g. es")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)")
+def memory_export(source: str, target: str, output: Path | None) -> None:
+    """Write the memory of one language pair as TMX 1.4b."""
+    from service import tmx
+
+    settings = _settings()
+    for name, value in (("--source", source), ("--target", target)):
+        if value not in settings.locales:
+            raise click.BadParameter(f"{value!r} is not one of {', '.join(settings.locales)}", param_hint=name)
+    with (
+        session_scope(_sessions(settings)) as session,
+        click.open_file(str(output or "-"), "w", encoding="utf-8") as out,
+    ):
+        for piece in tmx.export(session, source, target):
+            out.write(piece)
+
+
+@memory.command("reindex")
+def memory_reindex() -> None:
+    """Learn each language's common words again and re-index the memory (also done hourly by beat)."""
+    from service import memory_index
+
+    sessions = _sessions(_settings())
+    done = memory_index.upkeep(lambda: session_scope(sessions), click.echo, force=True)
+    click.echo(f"memory index up to date ({done} entries re-indexed)")
+
+
 for _command in (cli_ops.models, cli_ops.check, cli_ops.export, cli_ops.import_):
     main.add_command(_command)
 

@@ -194,6 +194,7 @@ class TranslationEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    data: Mapped[dict | None] = mapped_column(JSON)  # figures the UI words in each language
     translation: Mapped[Translation] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
@@ -330,3 +331,50 @@ class GlossaryDismissal(Base):
     term: Mapped[str] = mapped_column(String(200))
     dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MemoryEntry(Base):
+    """One approved segment pair of translation memory: the newest approval of a source wins.
+
+    `source_key` hashes the source normalised for matching (whitespace, typographic quotes,
+    placeholders numbered by position); texts are stored with placeholders so numbered.
+    """
+
+    __tablename__ = "memory_entries"
+    __table_args__ = (UniqueConstraint("source_locale", "target_locale", "source_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(10))
+    target_locale: Mapped[str] = mapped_column(String(10))
+    source_key: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_name: Mapped[str] = mapped_column(String(80), default="")
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    index_version: Mapped[int] = mapped_column(Integer, default=0)
+    post: Mapped[Post | None] = relationship()
+
+
+class MemoryPrefixToken(Base):
+    """The fuzzy-match index: an entry's rarest words (its prefix), enough to find it at >= 75%."""
+
+    __tablename__ = "memory_prefix_tokens"
+    source_locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    target_locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    token: Mapped[str] = mapped_column(String(80), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("memory_entries.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class MemoryStopList(Base):
+    """Per source language, the words too common to index, learnt from the memory itself."""
+
+    __tablename__ = "memory_stop_lists"
+    source_locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    tokens: Mapped[dict] = mapped_column(JSON, default=dict)
+    sample_size: Mapped[int] = mapped_column(Integer, default=0)
+    entries_at_build: Mapped[int] = mapped_column(Integer, default=0)
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

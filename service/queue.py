@@ -33,6 +33,7 @@ class QueueItem:
     waiting_since: datetime
     confidence: float | None = None  # the weakest machine segment (service/confidence.py)
     weak: int = 0  # segments below confidence.LOW
+    from_memory: int = 0
 
 
 def visible_locales(user: User, all_locales: tuple[str, ...]) -> list[str]:
@@ -81,6 +82,7 @@ def review_queue(
             waiting_since=t.state_changed_at,
             confidence=min(scores, default=None),
             weak=sum(confidence.is_low(score) for score in scores),
+            from_memory=sum(1 for s in t.segments if s.origin == "tm"),
         )
         for t in translations
         if t.state in wanted

@@ -25,7 +25,7 @@ from typing import NoReturn
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from service import characters, glossary, publishing, qa
+from service import characters, glossary, memory, publishing, qa
 from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, as_utc, utcnow
 from service.segments import normalise
@@ -248,6 +248,7 @@ def approve(session: Session, translation: Translation, user: User) -> None:
     if any(not s.text.strip() for s in translation.segments):
         raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
     record(translation, user, "approved")
+    memory.store_approved(session, translation, user)
     publishing.publish(session, translation)
     record(translation, user, "published")
 

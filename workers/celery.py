@@ -12,6 +12,7 @@ SWEEP_TASK = "tarjama.sweep"
 WORK_QUEUE = "celery"
 # The sweep has its own queue, so "nothing waits in the work queue" means what it says.
 SWEEP_QUEUE = "tarjama.sweep"
+MEMORY_TASK = "tarjama.memory_upkeep"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -38,6 +39,7 @@ def make_celery(settings: Settings) -> Celery:
                 # sooner: a worker busy with long drafts must still get to one between them.)
                 "options": {"expires": 300.0},
             },
+            "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
         },
         worker_hijack_root_logger=False,
     )

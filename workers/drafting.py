@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import terms
+from service import memory, terms
 from service.db import session_scope
 from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
@@ -42,6 +42,8 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         source_locale = translation.post.source_locale
         sources = [(segment.position, segment.source_text) for segment in translation.revision.segments]
         term_names = [(term.id, term.name) for term in terms.untranslated(translation.post, locale)]
+        # Memory: segments approved before are filled from it and never reach the engine.
+        remembered = memory.exact_matches(session, source_locale, locale, [text for _, text in sources])
         session.commit()
 
     engine_name = settings.engine_for(source_locale, locale)
@@ -49,12 +51,17 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
     started = time.perf_counter()
     try:
         with lease.heartbeat(sessions, settings, translation_id, owner):
-            texts = [text for _, text in sources] + [name for _, name in term_names]
+            pending = [text for index, (_, text) in enumerate(sources) if index not in remembered]
+            texts = pending + [name for _, name in term_names]
             translated = fidelity.draft_batch(settings, texts, source_locale, locale, context)
     except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
         return _mark_failed(sessions, post_id, locale, engine_name, error, owner)
     seconds = time.perf_counter() - started
-    drafts, names = translated[: len(sources)], [draft.text for draft in translated[len(sources) :]]
+    machine, names = iter(translated[: len(pending)]), [draft.text for draft in translated[len(pending) :]]
+    drafts = [
+        fidelity.remembered_draft(text, remembered[index], locale, context) if index in remembered else next(machine)
+        for index, (_, text) in enumerate(sources)
+    ]
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
         if translation is None:
@@ -64,23 +71,19 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for (position, _source), draft in zip(sources, drafts, strict=True):
+        for index, ((position, _source), draft) in enumerate(zip(sources, drafts, strict=True)):
             session.add(
                 TranslatedSegment(
                     translation_id=translation.id,
                     position=position,
                     text=draft.text,
-                    origin="mt",
+                    origin="tm" if index in remembered else "mt",
                     warnings=draft.warnings,
                     confidence=draft.confidence,
                 )
             )
-        translation.events.append(
-            TranslationEvent(
-                action="drafted",
-                detail=f"{len(sources)} segments machine-translated by {engine_name} in one batch call ({seconds:.2f} s)",
-            )
-        )
+        detail, figures = memory.drafting_summary(len(remembered), len(pending), engine_name, seconds)
+        translation.events.append(TranslationEvent(action="drafted", detail=detail, data=figures))
         session.commit()
         state = translation.state
     _store_term_names(sessions, {term_id: name for (term_id, _), name in zip(term_names, names, strict=True)}, locale)

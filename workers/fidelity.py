@@ -36,7 +36,7 @@ class Context:
 class Draft:
     text: str
     warnings: list[str]
-    confidence: float
+    confidence: float | None  # None: a person's words (memory), nothing for the machine to be unsure of
 
 
 def load_context(
@@ -55,6 +55,11 @@ def draft_batch(settings: Settings, texts: list[str], source: str, target: str, 
     protected = [protect.protect(text, target, list(context.terms), context.options, source) for text in texts]
     results = mt.translate_scored(settings, [p.text for p in protected], source, target)
     return [_finish(p, result, target, context) for p, result in zip(protected, results, strict=True)]
+
+
+def remembered_draft(source: str, text: str, target: str, context: Context) -> Draft:
+    """A draft filled from translation memory: approved words, still checked against this source."""
+    return Draft(text, qa.check_segment(source, text, target, context.terms, options=context.options), None)
 
 
 def _finish(protected: protect.Protected, result: mt.Result, target: str, context: Context) -> Draft:

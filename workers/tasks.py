@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
-from workers.celery import SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
+from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +49,12 @@ def _waiting_messages() -> int:
             return connection.default_channel.queue_declare(queue=WORK_QUEUE, passive=True).message_count
         except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
             return 0
+
+
+@app.task(name=MEMORY_TASK)
+def memory_upkeep() -> int:
+    """Keep the fuzzy-match index fast as the memory grows (see service/memory_index.py)."""
+    from service import memory_index
+    from service.db import session_scope
+
+    return memory_index.upkeep(lambda: session_scope(_sessions()))

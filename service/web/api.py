@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import accounts, dispatch, intake, logs, review
+from service import accounts, dispatch, intake, logs, memory, review, tmx, xliff
+from service.db import session_scope
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
-from service.models import Post, Role, State, Translation, User, as_utc
+from service.models import MemoryEntry, Post, Role, State, Translation, User, as_utc
 from service.web.database import get_session, settings
+from service.web.labels import warning_label
 from service.web.openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -150,6 +152,112 @@ def edit_segment(translation_id: int, position: int):
     session.commit()
     sources = {s.position: s for s in translation.revision.segments}
     return jsonify(segment_json(segment, sources[position]))
+
+
+@bp.get("/translations/<int:translation_id>/xliff")
+@token_required
+def export_xliff(translation_id: int):
+    translation = _translation(translation_id)
+    return Response(
+        xliff.export(translation, warning_label),
+        mimetype="application/xliff+xml",
+        headers={"Content-Disposition": f'attachment; filename="{xliff_filename(translation)}"'},
+    )
+
+
+@bp.put("/translations/<int:translation_id>/xliff")
+@token_required
+def import_xliff(translation_id: int):
+    """The claim holder sends back the file from a CAT tool: applied whole, or refused whole (422)."""
+    session, translation = get_session(), _translation(translation_id)
+    report = xliff.import_file(session, translation, g.user, request.get_data())
+    session.commit()
+    return jsonify(changed=report.changed, unchanged=report.unchanged, translation=translation_json(translation))
+
+
+@bp.get("/translations/<int:translation_id>/memory")
+@token_required
+def translation_memory(translation_id: int):
+    """Near matches (>= 75%) from translation memory for each segment not filled from it."""
+    session, translation = get_session(), _translation(translation_id)
+    found = memory.suggestions(session, translation)
+    return jsonify(matches={str(position): [suggestion_json(s) for s in items] for position, items in found.items()})
+
+
+def _memory_pair() -> tuple[str, str]:
+    """The ?source=&target= language pair, checked against the site's locales and the caller's role."""
+    locales = settings().locales
+    pair = request.args.get("source", ""), request.args.get("target", "")
+    for name, value in zip(("source", "target"), pair, strict=True):
+        if value not in locales:
+            raise InvalidInput(f"{name} must be one of {', '.join(locales)}", field=name)
+    if g.user.role == Role.reader or (g.user.role == Role.translator and pair[1] not in g.user.languages):
+        raise Forbidden("only editors, admins and the target language's translators can read this memory")
+    return pair
+
+
+@bp.get("/memory.tmx")
+@token_required
+def export_memory():
+    """The memory of a language pair as TMX 1.4b (editors and admins)."""
+    if g.user.role not in (Role.editor, Role.admin):
+        raise Forbidden("only editors and admins can export the translation memory")
+    source, target = _memory_pair()
+    sessions = current_app.extensions["tarjama.sessions"]
+
+    def stream():
+        """Its own session, closed when the last piece is sent (or the client goes away)."""
+        with session_scope(sessions) as session:
+            yield from tmx.export(session, source, target)
+
+    return Response(
+        stream(),
+        mimetype="application/x-tmx+xml",
+        headers={"Content-Disposition": f'attachment; filename="memory-{source}-{target}.tmx"'},
+    )
+
+
+@bp.get("/memory")
+@token_required
+def search_memory():
+    source, target = _memory_pair()
+    entries = memory.search(get_session(), source, target, request.args.get("q", ""))
+    return jsonify(entries=[entry_json(e) for e in entries])
+
+
+@bp.delete("/memory/<int:entry_id>")
+@token_required
+def delete_memory_entry(entry_id: int):
+    session = get_session()
+    memory.delete_entry(session, entry_id, g.user)
+    session.commit()
+    return "", 204
+
+
+def xliff_filename(translation: Translation) -> str:
+    return f"{translation.post.slug}.{translation.post.source_locale}-{translation.locale}.xlf"
+
+
+def entry_json(entry: MemoryEntry) -> dict:
+    return {
+        "id": entry.id,
+        "source_locale": entry.source_locale,
+        "target_locale": entry.target_locale,
+        "source": entry.source_text,
+        "target": entry.target_text,
+        "post_id": entry.post_id,
+        "approved_by": entry.approved_by_name,
+        "approved_at": iso(entry.approved_at),
+    }
+
+
+def suggestion_json(suggestion: memory.Suggestion) -> dict:
+    return {
+        **entry_json(suggestion.entry),
+        "score": suggestion.score,
+        "target": suggestion.target,
+        "diff": [list(op) for op in suggestion.diff],
+    }
 
 
 def iso(moment: datetime) -> str:

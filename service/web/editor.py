@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service import dispatch, intake, review
+from service import dispatch, intake, memory, review
 from service.errors import DomainError
 from service.models import Post, Role, Translation
 from service.web.auth import role_required
@@ -65,9 +65,11 @@ def desk():
 
 def _desk_page(values: dict | None = None, error: DomainError | None = None) -> str:
     """The desk: the editor's posts, and the form (refilled with `values` after an `error`)."""
+    posts = _my_posts()
     return render_template(
         "editor/desk.html",
-        posts=_my_posts(),
+        posts=posts,
+        from_memory=memory.from_memory(get_session(), [t.id for post in posts for t in post.translations]),
         progress=progress,
         values=values or {},
         error=error,

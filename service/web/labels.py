@@ -80,6 +80,7 @@ EVENT_LABELS = {
     "approved": _l("approved"),
     "published": _l("published"),
     "rejected": _l("rejected"),
+    "xliff_imported": _l("XLIFF file imported"),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_PAIR = [{"name": name, "in": "query", "required": True, "schema": {"type": "string"}} for name in ("source", "target")]
+_Q = {"name": "q", "in": "query", "schema": {"type": "string"}}
 
 
 def _op(
@@ -61,6 +63,31 @@ OPENAPI = {
                 errors=(401, 403, 404, 409, 422),
             )
         },
+        "/translations/{id}/xliff": {
+            "get": _op("The draft as XLIFF 2.0 for a CAT tool", params=[_ID]),
+            "put": {
+                **_op(
+                    "Import an XLIFF 2.0 file (claim holder): all changed segments saved, or none (422 with problems)",
+                    params=[_ID],
+                    errors=(401, 403, 404, 409, 422),
+                ),
+                "requestBody": {"required": True, "content": {"application/xliff+xml": {"schema": {"type": "string"}}}},
+            },
+        },
+        "/translations/{id}/memory": {
+            "get": _op("Near matches (>= 75%) from translation memory per segment", params=[_ID])
+        },
+        "/memory": {
+            "get": _op("Search the translation memory of a language pair", params=_PAIR + [_Q], errors=(401, 403, 422))
+        },
+        "/memory.tmx": {
+            "get": _op(
+                "Export the memory of a language pair as TMX 1.4b (editors, admins)",
+                params=_PAIR,
+                errors=(401, 403, 422),
+            )
+        },
+        "/memory/{id}": {"delete": _op("Delete a memory entry (admins)", "204", params=[_ID])},
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
