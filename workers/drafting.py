@@ -8,6 +8,7 @@ holding the translation's lease (`workers/lease.py`) calls the engine and stores
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -27,8 +28,52 @@ def _translation(session: Session, post_id: int, locale: str) -> Translation | N
     return session.scalar(select(Translation).where(Translation.post_id == post_id, Translation.locale == locale))
 
 
+@dataclass
+class Job:
+    """One translation's drafting work, read under its lease.
+
+    `ready` holds the drafts that need no engine (filled from memory); every other source
+    segment, and the post's untranslated tag and category names, go to the engine in one batch.
+    """
+
+    translation_id: int
+    post_id: int
+    locale: str
+    source_locale: str
+    owner: str
+    sources: list[tuple[int, str]]  # (position, source text) of the revision being translated
+    ready: dict[int, fidelity.Draft]  # index in `sources` -> draft that needs no engine
+    term_names: list[tuple[int, str]]  # (term id, source name)
+    context: fidelity.Context = field(default_factory=fidelity.Context)
+
+    @property
+    def pending(self) -> list[str]:
+        """Source segments that still need the engine, in order."""
+        return [text for index, (_, text) in enumerate(self.sources) if index not in self.ready]
+
+    @property
+    def engine_texts(self) -> list[str]:
+        """What this job sends to the engine: pending segments, then term names."""
+        return self.pending + [name for _, name in self.term_names]
+
+
 def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_id: int, locale: str) -> str:
     """Translate a post into `locale`; returns the translation's resulting state."""
+    job = start(sessions, settings, post_id, locale)
+    if isinstance(job, str):
+        return job
+    engine_name = settings.engine_for(job.source_locale, locale)
+    started = time.perf_counter()
+    try:
+        with lease.heartbeat(sessions, settings, job.translation_id, job.owner):
+            translated = fidelity.draft_batch(settings, job.engine_texts, job.source_locale, locale, job.context)
+    except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
+        return _mark_failed(sessions, post_id, locale, engine_name, error, job.owner)
+    return store(sessions, job, translated, engine_name, time.perf_counter() - started)
+
+
+def start(sessions: sessionmaker[Session], settings: Settings, post_id: int, locale: str) -> Job | str:
+    """Take the lease and plan the work; a state (str) instead when there is nothing to do here."""
     owner = lease.new_owner()
     with session_scope(sessions) as session:
         translation = _translation(session, post_id, locale)
@@ -38,55 +83,66 @@ def draft_translation(sessions: sessionmaker[Session], settings: Settings, post_
             return translation.state
         if not lease.take(session, translation, owner, settings):
             return translation.state  # another worker holds it: the engine runs once
-        translation_id = translation.id
         source_locale = translation.post.source_locale
-        sources = [(segment.position, segment.source_text) for segment in translation.revision.segments]
-        term_names = [(term.id, term.name) for term in terms.untranslated(translation.post, locale)]
-        # Memory: segments approved before are filled from it and never reach the engine.
-        remembered = memory.exact_matches(session, source_locale, locale, [text for _, text in sources])
+        job = Job(
+            translation_id=translation.id,
+            post_id=post_id,
+            locale=locale,
+            source_locale=source_locale,
+            owner=owner,
+            sources=[(segment.position, segment.source_text) for segment in translation.revision.segments],
+            ready={},
+            term_names=[(term.id, term.name) for term in terms.untranslated(translation.post, locale)],
+        )
         session.commit()
+    job.context = fidelity.load_context(sessions, settings, post_id, source_locale, locale)
+    _fill_from_memory(sessions, job)
+    return job
 
-    engine_name = settings.engine_for(source_locale, locale)
-    context = fidelity.load_context(sessions, settings, post_id, source_locale, locale)
-    started = time.perf_counter()
-    try:
-        with lease.heartbeat(sessions, settings, translation_id, owner):
-            pending = [text for index, (_, text) in enumerate(sources) if index not in remembered]
-            texts = pending + [name for _, name in term_names]
-            translated = fidelity.draft_batch(settings, texts, source_locale, locale, context)
-    except Exception as error:  # noqa: BLE001 - any engine failure is kept for the editor
-        return _mark_failed(sessions, post_id, locale, engine_name, error, owner)
-    seconds = time.perf_counter() - started
-    machine, names = iter(translated[: len(pending)]), [draft.text for draft in translated[len(pending) :]]
-    drafts = [
-        fidelity.remembered_draft(text, remembered[index], locale, context) if index in remembered else next(machine)
-        for index, (_, text) in enumerate(sources)
-    ]
+
+def _fill_from_memory(sessions: sessionmaker[Session], job: Job) -> None:
+    """Segments approved before are filled from memory and never reach the engine."""
     with session_scope(sessions) as session:
-        translation = _translation(session, post_id, locale)
+        remembered = memory.exact_matches(session, job.source_locale, job.locale, [text for _, text in job.sources])
+    for index, text in remembered.items():
+        source = job.sources[index][1]
+        job.ready[index] = fidelity.remembered_draft(source, text, job.locale, job.context)
+
+
+def store(
+    sessions: sessionmaker[Session], job: Job, translated: list[fidelity.Draft], engine_name: str, seconds: float
+) -> str:
+    """Write the draft rows if this worker still holds the lease; returns the resulting state."""
+    machine = iter(translated[: len(job.pending)])
+    names = [draft.text for draft in translated[len(job.pending) :]]
+    drafts = [job.ready.get(index) or next(machine) for index in range(len(job.sources))]
+    with session_scope(sessions) as session:
+        translation = _translation(session, job.post_id, job.locale)
         if translation is None:
             return "missing"
-        if not lease.finish(session, translation, owner, State.awaiting_review, engine=engine_name, error=None):
+        if not lease.finish(session, translation, job.owner, State.awaiting_review, engine=engine_name, error=None):
             return translation.state  # the lease was lost (this worker stalled): the other result counts
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for index, ((position, _source), draft) in enumerate(zip(sources, drafts, strict=True)):
+        for (position, _source), draft in zip(job.sources, drafts, strict=True):
             session.add(
                 TranslatedSegment(
                     translation_id=translation.id,
                     position=position,
                     text=draft.text,
-                    origin="tm" if index in remembered else "mt",
+                    origin=draft.origin,
                     warnings=draft.warnings,
                     confidence=draft.confidence,
                 )
             )
-        detail, figures = memory.drafting_summary(len(remembered), len(pending), engine_name, seconds)
+        from_memory = sum(1 for draft in job.ready.values() if draft.origin == "tm")
+        detail, figures = memory.drafting_summary(from_memory, len(job.pending), engine_name, seconds)
         translation.events.append(TranslationEvent(action="drafted", detail=detail, data=figures))
         session.commit()
         state = translation.state
-    _store_term_names(sessions, {term_id: name for (term_id, _), name in zip(term_names, names, strict=True)}, locale)
+    term_names = {term_id: name for (term_id, _), name in zip(job.term_names, names, strict=True)}
+    _store_term_names(sessions, term_names, job.locale)
     return state
 
 

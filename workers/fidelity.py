@@ -37,6 +37,7 @@ class Draft:
     text: str
     warnings: list[str]
     confidence: float | None  # None: a person's words (memory), nothing for the machine to be unsure of
+    origin: str = "mt"  # mt, or tm when filled from translation memory
 
 
 def load_context(
@@ -59,7 +60,7 @@ def draft_batch(settings: Settings, texts: list[str], source: str, target: str, 
 
 def remembered_draft(source: str, text: str, target: str, context: Context) -> Draft:
     """A draft filled from translation memory: approved words, still checked against this source."""
-    return Draft(text, qa.check_segment(source, text, target, context.terms, options=context.options), None)
+    return Draft(text, qa.check_segment(source, text, target, context.terms, options=context.options), None, "tm")
 
 
 def _finish(protected: protect.Protected, result: mt.Result, target: str, context: Context) -> Draft:
