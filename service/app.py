@@ -34,9 +34,23 @@ def create_app(settings: Settings | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
-    from service.web import api, auth, database, editor, errors, health, i18n, labels, reader, review_queue, security
+    from service.web import (
+        api,
+        auth,
+        database,
+        editor,
+        errors,
+        health,
+        i18n,
+        labels,
+        page_cache,
+        reader,
+        review_queue,
+        security,
+    )
 
     database.init_app(app, settings)
+    page_cache.init_app(app, app.extensions["tarjama.sessions"], settings.page_cache_recheck)
     auth.login_manager.init_app(app)
     i18n.init_app(app, settings)
     labels.init_app(app)

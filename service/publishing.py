@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import cache, search
+from service import cache, search, site, sitemap
 from service.models import Post, PublishedPage, Revision, State, Translation, utcnow
 from service.segments import plain, render, segment_html
 
@@ -69,10 +69,11 @@ def _draft_texts(translation: Translation) -> list[str]:
 
 
 def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
+    """Write the page, then what finds it (listings, search) and what caches it: the post's rows only."""
     rendered = render_revision(revision, texts)
     page = session.scalar(select(PublishedPage).where(PublishedPage.post_id == post.id, PublishedPage.locale == locale))
     if page is None:
-        page = PublishedPage(post=post, locale=locale, published_at=utcnow())
+        page = PublishedPage(post=post, locale=locale, published_at=utcnow(), listed_at=post.published_at)
         session.add(page)
     page.revision_id = revision.id
     page.title = rendered.title
@@ -81,14 +82,11 @@ def _store_page(session: Session, post: Post, locale: str, revision: Revision, t
     page.summary = rendered.summary
     page.updated_at = utcnow()
     session.flush()
-    search.index_page(session, page.id, locale, rendered.title, rendered.body_text)
+    site.list_post(session, post)
+    search.index_page(session, page.id, locale, rendered.title, rendered.body_text, page.listed_at)
     # The post's pages in other locales list this one in their language switcher.
-    cache.bump(session, {locale, *published_locales(session, post.id)})
+    cache.bump(session, {locale, *published_locales(session, post.id), sitemap.scope(sitemap.part_of(post.id))})
     return page
-
-
-def page_for(session: Session, locale: str, slug: str) -> PublishedPage | None:
-    return session.scalar(select(PublishedPage).join(Post).where(Post.slug == slug, PublishedPage.locale == locale))
 
 
 def published_locales(session: Session, post_id: int) -> list[str]:

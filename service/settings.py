@@ -41,7 +41,7 @@ class Settings:
     fa_solar_hijri: bool = True
     trusted_proxies: int = 0
     posts_per_page: int = 10
-    sitemap_page_size: int = 45000
+    page_cache_recheck: float = 1.0
     translations_dir: Path = PROJECT_ROOT / "locales"
 
     @property
@@ -93,6 +93,16 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read settings from the environment (or a given mapping, for tests)."""
     env = dict(os.environ if env is None else env)
@@ -123,7 +133,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "TARJAMA_TRUSTED_PROXIES", 0),
         fa_solar_hijri=env.get("TARJAMA_FA_SOLAR_HIJRI", "1").lower() in {"1", "true", "yes"},
         posts_per_page=_int(env, "TARJAMA_POSTS_PER_PAGE", 10),
-        sitemap_page_size=_int(env, "TARJAMA_SITEMAP_PAGE_SIZE", 45000),
+        page_cache_recheck=_float(env, "TARJAMA_PAGE_CACHE_RECHECK", 1.0),
     )
 
 
