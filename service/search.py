@@ -80,7 +80,9 @@ def highlight(snippet: str) -> str:
 def _sqlite_index(session: Session, page_id: int, locale: str, title: str, body: str) -> None:
     table = fts_table(locale)
     session.execute(
-        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, body, tokenize='{analyzer(locale).fts5_tokenizer}')")
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, body, tokenize='{analyzer(locale).fts5_tokenizer}')"
+        )
     )
     session.execute(text(f"DELETE FROM {table} WHERE rowid = :page_id"), {"page_id": page_id})
     session.execute(

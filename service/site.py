@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, insert, select, tuple_, update
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from service.models import PageTerm, Post, PostTerm, PublishedPage, Term, as_utc
 
@@ -57,7 +57,9 @@ def visible() -> Select:
     Today every stored PublishedPage is public; embargo and withdrawal belong in this function
     (the listing indexes lead with locale/term then listed_at, so `listed_at <= now` stays a range).
     """
-    return select(PublishedPage).join(Post, Post.id == PublishedPage.post_id).options(contains_eager(PublishedPage.post))
+    return (
+        select(PublishedPage).join(Post, Post.id == PublishedPage.post_id).options(contains_eager(PublishedPage.post))
+    )
 
 
 def in_locale(locale: str) -> Select:
@@ -111,9 +113,14 @@ def _walk(session: Session, query: Select, key, per_page: int, before: Cursor | 
 def newest(session: Session, locale: str, count: int, term: Term | None = None) -> list[PublishedPage]:
     """The latest `count` pages with their terms (feeds)."""
     query = in_locale(locale) if term is None else _term_pages(locale, term)
-    at, post_id = (PublishedPage.listed_at, PublishedPage.post_id) if term is None else (PageTerm.listed_at, PageTerm.post_id)
+    at, post_id = (
+        (PublishedPage.listed_at, PublishedPage.post_id) if term is None else (PageTerm.listed_at, PageTerm.post_id)
+    )
     query = query.options(
-        contains_eager(PublishedPage.post).selectinload(Post.terms).joinedload(PostTerm.term).selectinload(Term.translations)
+        contains_eager(PublishedPage.post)
+        .selectinload(Post.terms)
+        .joinedload(PostTerm.term)
+        .selectinload(Term.translations)
     )
     return list(session.scalars(query.order_by(at.desc(), post_id.desc()).limit(count)))
 
@@ -127,7 +134,10 @@ def page(session: Session, locale: str, slug: str) -> PublishedPage | None:
     """A post's page in one locale, with the post's terms and their names loaded (the post page)."""
     query = in_locale(locale).where(Post.slug == slug)
     query = query.options(
-        contains_eager(PublishedPage.post).selectinload(Post.terms).joinedload(PostTerm.term).joinedload(Term.translations)
+        contains_eager(PublishedPage.post)
+        .selectinload(Post.terms)
+        .joinedload(PostTerm.term)
+        .joinedload(Term.translations)
     )
     return session.scalars(query).unique().one_or_none()
 

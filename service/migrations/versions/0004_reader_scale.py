@@ -80,7 +80,9 @@ def _sqlite_search_per_locale() -> None:
         table = _fts_table(locale)
         op.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(title, body, tokenize='{FTS5_TOKENIZER}')")
         bind.execute(
-            sa.text(f"INSERT INTO {table} (rowid, title, body) SELECT page_id, title, body FROM page_search WHERE locale = :l"),
+            sa.text(
+                f"INSERT INTO {table} (rowid, title, body) SELECT page_id, title, body FROM page_search WHERE locale = :l"
+            ),
             {"l": locale},
         )
     op.execute("DROP TABLE page_search")
