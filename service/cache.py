@@ -23,15 +23,15 @@ BUMPED = "tarjama.generations_bumped"  # in Session.info: this transaction chang
 
 
 def bump(session: Session, scopes: Iterable[str]) -> None:
-    """One atomic upsert per scope, in a fixed order: concurrent publishes neither fail nor deadlock."""
+    """One atomic upsert of all scopes, in a fixed order: concurrent publishes neither fail nor deadlock."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    for scope in sorted({*scopes, EVERY_LOCALE}):
-        statement = insert(SiteGeneration).values(locale=scope, generation=1, changed_at=now)
-        statement = statement.on_conflict_do_update(
-            index_elements=["locale"], set_={"generation": SiteGeneration.generation + 1, "changed_at": now}
-        )
-        session.execute(statement)
+    rows = [{"locale": scope, "generation": 1, "changed_at": now} for scope in sorted({*scopes, EVERY_LOCALE})]
+    statement = insert(SiteGeneration).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["locale"], set_={"generation": SiteGeneration.generation + 1, "changed_at": now}
+    )
+    session.execute(statement)
     session.info[BUMPED] = True
 
 

@@ -52,10 +52,12 @@ def fts_table(locale: str) -> str:
     return "page_search_" + re.sub(r"[^a-z0-9]+", "_", locale.lower())
 
 
-def index_page(session: Session, page_id: int, locale: str, title: str, body: str, listed_at) -> None:
-    """(Re)index one page; publishing twice leaves one entry."""
+def index_page(
+    session: Session, page_id: int, locale: str, title: str, body: str, listed_at, new: bool = False
+) -> None:
+    """(Re)index one page; publishing twice leaves one entry. `new`: the page was never indexed."""
     if _dialect(session) == "sqlite":
-        _sqlite_index(session, page_id, locale, title, body)
+        _sqlite_index(session, page_id, locale, title, body, new)
     else:
         _pg_index(session, page_id, locale, title, body, listed_at)
 
@@ -77,14 +79,15 @@ def highlight(snippet: str) -> str:
     return html.escape(snippet, quote=False).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def _sqlite_index(session: Session, page_id: int, locale: str, title: str, body: str) -> None:
+def _sqlite_index(session: Session, page_id: int, locale: str, title: str, body: str, new: bool) -> None:
     table = fts_table(locale)
     session.execute(
         text(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, body, tokenize='{analyzer(locale).fts5_tokenizer}')"
         )
     )
-    session.execute(text(f"DELETE FROM {table} WHERE rowid = :page_id"), {"page_id": page_id})
+    if not new:
+        session.execute(text(f"DELETE FROM {table} WHERE rowid = :page_id"), {"page_id": page_id})
     session.execute(
         text(f"INSERT INTO {table} (rowid, title, body) VALUES (:page_id, :title, :body)"),
         {"page_id": page_id, "title": title, "body": body},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, delete, insert, select, tuple_, update
+from sqlalchemy import DateTime, Select, delete, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session, contains_eager
 
 from service.models import PageTerm, Post, PostTerm, PublishedPage, Term, as_utc
@@ -170,26 +170,38 @@ def last_post_id(session: Session) -> int:
     return session.scalar(select(Post.id).order_by(Post.id.desc()).limit(1)) or 0
 
 
-def list_post(session: Session, post: Post) -> None:
+def list_post(session: Session, post_id: int) -> None:
     """Keep what listings walk in step with the post: its date on its pages, its pages under its terms.
 
-    Called at every publish; costs the post's own rows, whatever the archive's size.
+    Called at every publish; three statements over the post's own rows, whatever the archive's size.
     """
+    published_at = select(Post.published_at).where(Post.id == post_id).scalar_subquery()
     session.execute(
         update(PublishedPage)
-        .where(PublishedPage.post_id == post.id, PublishedPage.listed_at.is_distinct_from(post.published_at))
-        .values(listed_at=post.published_at)
+        .where(PublishedPage.post_id == post_id, PublishedPage.listed_at != published_at)
+        .values(listed_at=published_at)
         .execution_options(synchronize_session=False)
     )
-    pages = session.execute(
-        select(PublishedPage.id, PublishedPage.locale).where(PublishedPage.post_id == post.id)
-    ).all()
-    term_ids = session.scalars(select(PostTerm.term_id).where(PostTerm.post_id == post.id)).all()
-    session.execute(delete(PageTerm).where(PageTerm.page_id.in_([page_id for page_id, _ in pages])))
-    rows = [
-        {"page_id": page_id, "term_id": term_id, "post_id": post.id, "locale": locale, "listed_at": post.published_at}
-        for page_id, locale in pages
-        for term_id in term_ids
-    ]
-    if rows:
-        session.execute(insert(PageTerm), rows)
+    pages = select(PublishedPage.id).where(PublishedPage.post_id == post_id)
+    session.execute(delete(PageTerm).where(PageTerm.page_id.in_(pages)).execution_options(synchronize_session=False))
+    rows = (
+        select(PublishedPage.id, PostTerm.term_id, PublishedPage.post_id, PublishedPage.locale, PublishedPage.listed_at)
+        .join(PostTerm, PostTerm.post_id == PublishedPage.post_id)
+        .where(PublishedPage.post_id == post_id)
+    )
+    session.execute(
+        insert(PageTerm).from_select(["page_id", "term_id", "post_id", "locale", "listed_at"], rows),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def list_new_page(session: Session, page_id: int, post_id: int, locale: str, listed_at: datetime) -> None:
+    """List the first page of a post just stored under the post's terms (one statement)."""
+    rows = select(
+        literal(page_id),
+        PostTerm.term_id,
+        literal(post_id),
+        literal(locale),
+        literal(listed_at, DateTime(timezone=True)),
+    ).where(PostTerm.post_id == post_id)
+    session.execute(insert(PageTerm).from_select(["page_id", "term_id", "post_id", "locale", "listed_at"], rows))
