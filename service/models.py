@@ -198,6 +198,8 @@ class PublishedPage(Base):
         UniqueConstraint("post_id", "locale"),
         # Reader listings walk this index newest first from a cursor (service/site.py).
         Index("ix_published_pages_listing", "locale", "listed_at", "post_id"),
+        # Sitemap parts read (post, locale, lastmod) from the index alone, not from rows full of HTML.
+        Index("ix_published_pages_sitemap", "post_id", "locale", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))

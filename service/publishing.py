@@ -117,6 +117,7 @@ def _store_page(session: Session, post: Post, locale: str, revision_id: int, ren
     page.updated_at = now
     session.flush()
     site.list_post(session, post.id)
+    search.relist(session, post.id, post.published_at)
     search.index_page(session, page.id, locale, rendered.title, rendered.body_text, post.published_at)
     # The post's pages in other locales list this one in their language switcher.
     cache.bump(session, {locale, *published_locales(session, post.id), sitemap.scope(sitemap.part_of(post.id))})

@@ -62,6 +62,18 @@ def index_page(
         _pg_index(session, page_id, locale, title, body, listed_at)
 
 
+def relist(session: Session, post_id: int, listed_at) -> None:
+    """Keep the search index's copy of a post's date in step (PostgreSQL orders candidates by it)."""
+    if _dialect(session) != "sqlite":
+        session.execute(
+            text(
+                "UPDATE page_search SET listed_at = :at WHERE listed_at <> :at "
+                "AND page_id IN (SELECT id FROM published_pages WHERE post_id = :post_id)"
+            ),
+            {"at": listed_at, "post_id": post_id},
+        )
+
+
 def search(session: Session, locale: str, query: str, limit: int = 20) -> list[Hit]:
     """Pages of `locale` containing every word of the query, best first."""
     words = re.findall(r"\w+", query)[:12]

@@ -42,7 +42,7 @@ def part_count(session: Session) -> int:
 
 
 def w3c_time(moment: datetime) -> str:
-    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def part_xml(session: Session, part: int, post_url: Callable[[str], str]) -> Iterator[str]:
@@ -51,24 +51,24 @@ def part_xml(session: Session, part: int, post_url: Callable[[str], str]) -> Ite
     rows = site.sitemap_rows(session, first, first + POSTS_PER_PART - 1)
     prefixes: dict[str, str] = {}
 
-    def url(locale: str, slug: str) -> str:
+    def prefix(locale: str) -> str:
         if locale not in prefixes:
             prefixes[locale] = escape(post_url(locale))
-        return prefixes[locale] + quote(slug, safe="")
+        return prefixes[locale]
 
     yield HEADER
     for _post_id, pages in groupby(rows, key=lambda row: row.post_id):
         pages = list(pages)
-        slug, source = pages[0].slug, pages[0].source_locale
+        slug, source = quote(pages[0].slug, safe=""), pages[0].source_locale
+        urls = [prefix(page.locale) + slug for page in pages]
         links = "".join(
-            f'    <xhtml:link rel="alternate" hreflang="{page.locale}" href="{url(page.locale, slug)}"/>\n'
-            for page in pages
+            f'    <xhtml:link rel="alternate" hreflang="{page.locale}" href="{url}"/>\n'
+            for page, url in zip(pages, urls, strict=True)
         )
-        links += f'    <xhtml:link rel="alternate" hreflang="x-default" href="{url(source, slug)}"/>\n'
+        links += f'    <xhtml:link rel="alternate" hreflang="x-default" href="{prefix(source) + slug}"/>\n'
         yield "".join(
-            f"  <url>\n    <loc>{url(page.locale, slug)}</loc>\n    <lastmod>{w3c_time(page.updated_at)}</lastmod>\n"
-            f"{links}  </url>\n"
-            for page in pages
+            f"  <url>\n    <loc>{url}</loc>\n    <lastmod>{w3c_time(page.updated_at)}</lastmod>\n{links}  </url>\n"
+            for page, url in zip(pages, urls, strict=True)
         )
     yield "</urlset>\n"
 

@@ -5,7 +5,7 @@ Revises: 0003
 Create Date: 2026-11-23 16:00:00
 
 - published_pages.listed_at (the post's date, copied) and an index (locale, listed_at, post_id)
-  that newest-first listings walk from a cursor;
+  that newest-first listings walk from a cursor, and one (post_id, locale, updated_at) for sitemaps;
 - page_terms: pages under each tag/category, indexed the same way for archive listings;
 - search per locale: FTS5 table per locale on SQLite (rowid = page id), a GIN index on
   (locale, document) and a btree on (locale, listed_at) on PostgreSQL;
@@ -36,6 +36,7 @@ def upgrade() -> None:
         batch_op.alter_column("listed_at", existing_type=sa.DateTime(timezone=True), nullable=False)
         batch_op.drop_index("ix_published_pages_locale")
         batch_op.create_index("ix_published_pages_listing", ["locale", "listed_at", "post_id"], unique=False)
+        batch_op.create_index("ix_published_pages_sitemap", ["post_id", "locale", "updated_at"], unique=False)
 
     op.create_table(
         "page_terms",
@@ -126,6 +127,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_page_terms_listing")
     op.drop_table("page_terms")
     with op.batch_alter_table("published_pages", schema=None) as batch_op:
+        batch_op.drop_index("ix_published_pages_sitemap")
         batch_op.drop_index("ix_published_pages_listing")
         batch_op.create_index("ix_published_pages_locale", ["locale"], unique=False)
         batch_op.drop_column("listed_at")
