@@ -45,9 +45,7 @@ def publish_new_source(session: Session, post: Post, revision_id: int, rendered:
         .returning(PublishedPage.id)
     )
     site.list_new_page(session, page_id, post.id, post.source_locale, post.published_at)
-    search.index_page(
-        session, page_id, post.source_locale, rendered.title, rendered.body_text, post.published_at, new=True
-    )
+    search.index_page(session, page_id, post.source_locale, rendered.title, rendered.body_text, new=True)
     cache.bump(session, {post.source_locale, sitemap.scope(sitemap.part_of(post.id))})
     return page_id
 
@@ -117,8 +115,7 @@ def _store_page(session: Session, post: Post, locale: str, revision_id: int, ren
     page.updated_at = now
     session.flush()
     site.list_post(session, post.id)
-    search.relist(session, post.id, post.published_at)
-    search.index_page(session, page.id, locale, rendered.title, rendered.body_text, post.published_at)
+    search.index_page(session, page.id, locale, rendered.title, rendered.body_text)
     # The post's pages in other locales list this one in their language switcher.
     cache.bump(session, {locale, *published_locales(session, post.id), sitemap.scope(sitemap.part_of(post.id))})
     return page

@@ -3,11 +3,11 @@
 Each locale is searched on its own, so a query ranks only that locale's matches:
 - SQLite: one FTS5 table per locale (`page_search_<locale>`, rowid = page id, bm25 ranking,
   `snippet()`), made when the locale's first page is indexed.
-- PostgreSQL: one table `page_search` (page id, locale, listed_at, text, tsvector) with a GIN
-  index on (locale, document) (btree_gin) and a btree on (locale, listed_at). Ranking every match
-  of a very common word costs as much as there are matches, so the query ranks the newest
-  `CANDIDATES` matches (`ts_rank_cd`); rarer words have fewer matches than that and are ranked
-  in full. Either way the work is bounded, whatever the archive's size.
+- PostgreSQL: one table `page_search` (page id, locale, text, tsvector) with a GIN index on
+  (locale, document) (btree_gin). Ranking every match of a very common word costs as much as
+  there are matches, so the query ranks the newest `CANDIDATES` matches (`ts_rank_cd`); rarer
+  words have fewer matches than that and are ranked in full. Either way the work is bounded,
+  whatever the archive's size.
 Publishing (re)indexes one page by its id, an index lookup on both databases.
 
 How a locale's words are analysed (stemming, diacritics) is `Analyzer`, one per locale.
@@ -52,26 +52,12 @@ def fts_table(locale: str) -> str:
     return "page_search_" + re.sub(r"[^a-z0-9]+", "_", locale.lower())
 
 
-def index_page(
-    session: Session, page_id: int, locale: str, title: str, body: str, listed_at, new: bool = False
-) -> None:
+def index_page(session: Session, page_id: int, locale: str, title: str, body: str, new: bool = False) -> None:
     """(Re)index one page; publishing twice leaves one entry. `new`: the page was never indexed."""
     if _dialect(session) == "sqlite":
         _sqlite_index(session, page_id, locale, title, body, new)
     else:
-        _pg_index(session, page_id, locale, title, body, listed_at)
-
-
-def relist(session: Session, post_id: int, listed_at) -> None:
-    """Keep the search index's copy of a post's date in step (PostgreSQL orders candidates by it)."""
-    if _dialect(session) != "sqlite":
-        session.execute(
-            text(
-                "UPDATE page_search SET listed_at = :at WHERE listed_at <> :at "
-                "AND page_id IN (SELECT id FROM published_pages WHERE post_id = :post_id)"
-            ),
-            {"at": listed_at, "post_id": post_id},
-        )
+        _pg_index(session, page_id, locale, title, body)
 
 
 def search(session: Session, locale: str, query: str, limit: int = 20) -> list[Hit]:
@@ -119,37 +105,36 @@ def _sqlite_search(session: Session, locale: str, words: list[str], limit: int):
     )
 
 
-def _pg_index(session: Session, page_id: int, locale: str, title: str, body: str, listed_at) -> None:
+def _pg_index(session: Session, page_id: int, locale: str, title: str, body: str) -> None:
     session.execute(
         text(
-            "INSERT INTO page_search (page_id, locale, listed_at, title, body, document) "
-            "VALUES (:page_id, :locale, :listed_at, :title, :body, "
+            "INSERT INTO page_search (page_id, locale, title, body, document) VALUES (:page_id, :locale, :title, :body, "
             "setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') || "
             "setweight(to_tsvector(CAST(:config AS regconfig), :body), 'B')) "
-            "ON CONFLICT (page_id) DO UPDATE SET locale = EXCLUDED.locale, listed_at = EXCLUDED.listed_at, "
-            "title = EXCLUDED.title, body = EXCLUDED.body, document = EXCLUDED.document"
+            "ON CONFLICT (page_id) DO UPDATE SET locale = EXCLUDED.locale, title = EXCLUDED.title, "
+            "body = EXCLUDED.body, document = EXCLUDED.document"
         ),
-        {
-            "page_id": page_id,
-            "locale": locale,
-            "listed_at": listed_at,
-            "title": title,
-            "body": body,
-            "config": analyzer(locale).pg_config,
-        },
+        {"page_id": page_id, "locale": locale, "title": title, "body": body, "config": analyzer(locale).pg_config},
     )
 
 
 def _pg_search(session: Session, locale: str, words: list[str], limit: int):
-    """Rank the newest CANDIDATES matches (all of them for rarer words), then headline the best."""
+    """Rank the newest CANDIDATES matches (all of them for rarer words), then headline the best.
+
+    PostgreSQL finds the candidates either through the GIN index (few matches: all of them, then
+    the newest) or by walking the locale's listing index newest first and testing each page (many
+    matches: it stops after CANDIDATES); either way it reads a bounded number of rows.
+    """
     return session.execute(
         text(
             "SELECT page_id, ts_headline(CAST(:config AS regconfig), body, query, :options) FROM ("
-            "  SELECT page_id, body, document FROM page_search"
-            "  WHERE locale = :locale AND document @@ plainto_tsquery(CAST(:config AS regconfig), :query)"
-            "  ORDER BY listed_at DESC LIMIT :candidates"
+            "  SELECT s.page_id, s.body, s.document, p.listed_at FROM page_search s"
+            "  JOIN published_pages p ON p.id = s.page_id"
+            "  WHERE s.locale = :locale AND p.locale = :locale"
+            "  AND s.document @@ plainto_tsquery(CAST(:config AS regconfig), :query)"
+            "  ORDER BY p.listed_at DESC LIMIT :candidates"
             ") AS candidates, plainto_tsquery(CAST(:config AS regconfig), :query) AS query "
-            "ORDER BY ts_rank_cd(document, query) DESC, page_id LIMIT :limit"
+            "ORDER BY ts_rank_cd(document, query) DESC, listed_at DESC LIMIT :limit"
         ),
         {
             "config": analyzer(locale).pg_config,

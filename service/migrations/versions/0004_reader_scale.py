@@ -8,7 +8,7 @@ Create Date: 2026-11-23 16:00:00
   that newest-first listings walk from a cursor, and one (post_id, locale, updated_at) for sitemaps;
 - page_terms: pages under each tag/category, indexed the same way for archive listings;
 - search per locale: FTS5 table per locale on SQLite (rowid = page id), a GIN index on
-  (locale, document) and a btree on (locale, listed_at) on PostgreSQL;
+  (locale, document) on PostgreSQL (btree_gin);
 - a cache generation per sitemap part ("map:N", 1,000 posts each) with when it last changed.
 Every backfill is one set-based statement, so upgrading a large archive takes minutes, not hours.
 """
@@ -27,14 +27,15 @@ FTS5_TOKENIZER = "unicode61 remove_diacritics 2"
 
 
 def upgrade() -> None:
+    # Indexes go after the bulk update: updating a million rows under them costs far more.
     with op.batch_alter_table("published_pages", schema=None) as batch_op:
+        batch_op.drop_index("ix_published_pages_locale")
         batch_op.add_column(sa.Column("listed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute(
         "UPDATE published_pages SET listed_at = (SELECT posts.published_at FROM posts WHERE posts.id = published_pages.post_id)"
     )
     with op.batch_alter_table("published_pages", schema=None) as batch_op:
         batch_op.alter_column("listed_at", existing_type=sa.DateTime(timezone=True), nullable=False)
-        batch_op.drop_index("ix_published_pages_locale")
         batch_op.create_index("ix_published_pages_listing", ["locale", "listed_at", "post_id"], unique=False)
         batch_op.create_index("ix_published_pages_sitemap", ["post_id", "locale", "updated_at"], unique=False)
 
@@ -91,13 +92,9 @@ def _sqlite_search_per_locale() -> None:
 
 def _pg_search_by_locale() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-    op.execute("ALTER TABLE page_search ADD COLUMN listed_at timestamp with time zone")
-    op.execute("UPDATE page_search s SET listed_at = p.listed_at FROM published_pages p WHERE p.id = s.page_id")
-    op.execute("ALTER TABLE page_search ALTER COLUMN listed_at SET NOT NULL")
     op.execute("DROP INDEX ix_page_search_document")
     op.execute("DROP INDEX ix_page_search_locale")
     op.execute("CREATE INDEX ix_page_search_locale_document ON page_search USING gin (locale, document)")
-    op.execute("CREATE INDEX ix_page_search_locale_listed ON page_search (locale, listed_at)")
 
 
 def downgrade() -> None:
@@ -117,9 +114,7 @@ def downgrade() -> None:
             )
             op.execute(f"DROP TABLE {table}")
     else:
-        op.execute("DROP INDEX ix_page_search_locale_listed")
         op.execute("DROP INDEX ix_page_search_locale_document")
-        op.execute("ALTER TABLE page_search DROP COLUMN listed_at")
         op.execute("CREATE INDEX ix_page_search_document ON page_search USING gin (document)")
         op.execute("CREATE INDEX ix_page_search_locale ON page_search (locale)")
     op.execute("DELETE FROM site_generations WHERE locale LIKE 'map:%'")
