@@ -5,9 +5,9 @@ Each locale is searched on its own, so a query ranks only that locale's matches:
   `snippet()`), made when the locale's first page is indexed.
 - PostgreSQL: one table `page_search` (page id, locale, text, tsvector) with a GIN index on
   (locale, document) (btree_gin). Ranking every match of a very common word costs as much as
-  there are matches, so the query ranks the newest `CANDIDATES` matches (`ts_rank_cd`); rarer
-  words have fewer matches than that and are ranked in full. Either way the work is bounded,
-  whatever the archive's size.
+  there are matches, so the query ranks the `CANDIDATES` most recently published matches
+  (`ts_rank_cd`); rarer words have fewer matches than that and are ranked in full. Either way
+  the work is bounded, whatever the archive's size.
 Publishing (re)indexes one page by its id, an index lookup on both databases.
 
 How a locale's words are analysed (stemming, diacritics) is `Analyzer`, one per locale.
@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 START, STOP = "\x02", "\x03"
-CANDIDATES = 300
+CANDIDATES = 100
 PG_CONFIGS = {"en": "english", "fr": "french", "de": "german", "es": "spanish", "ar": "arabic"}
 
 
@@ -119,22 +119,27 @@ def _pg_index(session: Session, page_id: int, locale: str, title: str, body: str
 
 
 def _pg_search(session: Session, locale: str, words: list[str], limit: int):
-    """Rank the newest CANDIDATES matches (all of them for rarer words), then headline the best.
+    """Rank the CANDIDATES most recently published matches (all of them for rarer words).
 
-    PostgreSQL finds the candidates either through the GIN index (few matches: all of them, then
-    the newest) or by walking the locale's listing index newest first and testing each page (many
-    matches: it stops after CANDIDATES); either way it reads a bounded number of rows.
+    PostgreSQL either takes the few matches of a rare word from the GIN index, or walks the pages
+    newest first and stops after CANDIDATES matches of a common one; both read a bounded number
+    of rows. Plans are made for each query's own words (a generic plan would pick one way for
+    every word), without parallel workers (their start-up costs more than this query).
     """
+    session.execute(
+        text(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+    )
     return session.execute(
         text(
             "SELECT page_id, ts_headline(CAST(:config AS regconfig), body, query, :options) FROM ("
-            "  SELECT s.page_id, s.body, s.document, p.listed_at FROM page_search s"
-            "  JOIN published_pages p ON p.id = s.page_id"
-            "  WHERE s.locale = :locale AND p.locale = :locale"
-            "  AND s.document @@ plainto_tsquery(CAST(:config AS regconfig), :query)"
-            "  ORDER BY p.listed_at DESC LIMIT :candidates"
+            "  SELECT page_id, body, document FROM page_search"
+            "  WHERE locale = :locale AND document @@ plainto_tsquery(CAST(:config AS regconfig), :query)"
+            "  ORDER BY page_id DESC LIMIT :candidates"
             ") AS candidates, plainto_tsquery(CAST(:config AS regconfig), :query) AS query "
-            "ORDER BY ts_rank_cd(document, query) DESC, listed_at DESC LIMIT :limit"
+            "ORDER BY ts_rank_cd(document, query) DESC, page_id DESC LIMIT :limit"
         ),
         {
             "config": analyzer(locale).pg_config,
@@ -142,6 +147,6 @@ def _pg_search(session: Session, locale: str, words: list[str], limit: int):
             "locale": locale,
             "limit": limit,
             "candidates": CANDIDATES,
-            "options": f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…",
+            "options": f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12",
         },
     )
