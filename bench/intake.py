@@ -1,16 +1,19 @@
 """Intake throughput and latency under gunicorn, against a bare endpoint that stores the same post row.
 
-Two servers run side by side with the same gunicorn settings and the same database:
+Two servers run side by side with the same gunicorn settings, each on a database of its own made
+the same way (same engine, same settings, same schema):
 - tarjama: `POST /api/v1/posts` (token check, validation, sanitising, segments, terms, source
   page, search index, cache generations, one commit, then the translation tasks into Redis);
 - anchor: a bare Flask endpoint that parses the same JSON and durably inserts the same `posts` row
   (one INSERT, one COMMIT): the least a durable intake can cost on this database.
-Four client threads post stories as fast as they can for a few seconds, tarjama and anchor in
-turn (A, B, A, B, ...); the table gives the median and spread of requests/s and the latency
+With --old, a third server runs another checkout (e.g. the code before issue 11) on a database of
+its own. Four client threads post stories as fast as they can for a few seconds to each server in
+turn (A, B, C, A, B, C, ...); the table gives the median and spread of requests/s and the latency
 percentiles over all rounds.
 
     .venv/bin/python bench/intake.py --db sqlite|postgresql [--rounds 5] [--seconds 8] [--clients 4]
-    .venv/bin/python bench/intake.py --code /path/to/other/checkout   # measure another version of tarjama
+    .venv/bin/python bench/intake.py --old /work/benchdata/scale/main-checkout   # the old code as well
+    .venv/bin/python bench/intake.py --pages 100000   # each database starts as a copy of a large archive
 """
 
 from __future__ import annotations
@@ -116,36 +119,47 @@ def wait_for(port: int, timeout: float = 60) -> None:
 
 
 def cli(env: dict, *args: str) -> str:
+    """Run the CLI of the checkout first on env's PYTHONPATH (`python -m` puts the cwd first on sys.path)."""
+    code = env["PYTHONPATH"].split(":")[0]
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "service.cli", *args], env=env, cwd=code, capture_output=True, text=True, check=True
     )
     return result.stdout.strip()
 
 
-def setup(db: str, workdir: Path, code: Path) -> dict[str, str]:
-    """A fresh database, Redis and an editor's token; returns the environment of the servers."""
-    redis_port = free_port()
+def start_redis(workdir: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
     (workdir / "redis").mkdir()
     redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--dir", str(workdir / "redis"), "--save", ""],
-        stdout=subprocess.DEVNULL,
+        ["redis-server", "--port", str(port), "--dir", str(workdir / "redis"), "--save", ""], stdout=subprocess.DEVNULL
     )
-    wait_for(redis_port)
+    wait_for(port)
+    return redis, port
+
+
+def setup(db: str, workdir: Path, code: Path, name: str, redis_port: int, archive: str | None) -> dict[str, str]:
+    """A database for one version of the code (empty, or a copy of `archive`), with an editor's token.
+
+    Returns the environment of its server.
+    """
     if db == "sqlite":
-        url = f"sqlite:///{workdir / 'tarjama.db'}"
+        url = f"sqlite:///{workdir / f'{name}.db'}"
+        if archive:
+            shutil.copy(archive.removeprefix("sqlite:///"), workdir / f"{name}.db")
     else:
         from sqlalchemy import create_engine, text
 
         engine = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        template = f" TEMPLATE {archive.rsplit('/', 1)[1]}" if archive else ""
         with engine.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS tarjama_bench_intake"))
-            connection.execute(text("CREATE DATABASE tarjama_bench_intake"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS tarjama_bench_intake_{name}"))
+            connection.execute(text(f"CREATE DATABASE tarjama_bench_intake_{name}{template}"))
         engine.dispose()
-        url = f"{PG_SERVER}/tarjama_bench_intake"
+        url = f"{PG_SERVER}/tarjama_bench_intake_{name}"
     env = {
         **os.environ,
         "PYTHONPATH": f"{code}:{ROOT}",
-        "TARJAMA_DATA_DIR": str(workdir / "data"),
+        "TARJAMA_DATA_DIR": str(workdir / f"data-{name}"),
         "TARJAMA_DATABASE_URL": url,
         "TARJAMA_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "TARJAMA_SECRET_KEY": "bench",
@@ -153,7 +167,6 @@ def setup(db: str, workdir: Path, code: Path) -> dict[str, str]:
     cli(env, "init")
     cli(env, "users", "add", "desk", "--role", "editor", "--password", "bench-password-1")
     env["BENCH_TOKEN"] = cli(env, "tokens", "create", "desk").splitlines()[-1]
-    env["BENCH_REDIS_PID"] = str(redis.pid)
     return env
 
 
@@ -162,6 +175,7 @@ def serve(env: dict, app: str, port: int, workers: int, workdir: Path, name: str
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), app],
         env=env,
+        cwd=env["PYTHONPATH"].split(":")[0],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -218,23 +232,42 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose tarjama to measure")
+    parser.add_argument("--old", type=Path, help="also measure another checkout's tarjama (e.g. the old code)")
+    parser.add_argument("--pages", type=int, help="start each database as a copy of bench/dataset.py's archive")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="tarjama-intake-", dir="/work/benchdata/scale"))
     servers: list[subprocess.Popen] = []
-    env: dict[str, str] = {}
+    redis = None
+    labels = {"anchor": "anchor: bare durable insert", "tarjama": "tarjama POST /api/v1/posts"}
     try:
-        env = setup(args.db, workdir, args.code.resolve())
-        ports = {"tarjama": free_port(), "anchor": free_port()}
-        servers.append(serve(env, "service.app:create_app()", ports["tarjama"], args.workers, workdir, "tarjama"))
-        servers.append(serve(env, "bench.intake:anchor_app()", ports["anchor"], args.workers, workdir, "anchor"))
-        for name, port in ports.items():
-            load(port, env["BENCH_TOKEN"], args.clients, 1.5, f"warm{name}")  # each worker connected and warm
-        rates: dict[str, list[float]] = {"tarjama": [], "anchor": []}
-        latencies: dict[str, list[float]] = {"tarjama": [], "anchor": []}
+        redis, redis_port = start_redis(workdir)
+        # Each server has a database of its own (same engine, same settings), so none writes into another's.
+        old_archive = new_archive = None
+        if args.pages:
+            sys.path.insert(0, str(ROOT))
+            from bench import dataset
+
+            old_archive, new_archive = dataset.prepare(args.db, args.pages)
+        anchor_env = setup(args.db, workdir, ROOT, "anchor", redis_port, new_archive)
+        env = setup(args.db, workdir, ROOT, "new", redis_port, new_archive)
+        targets = {"anchor": (anchor_env, "bench.intake:anchor_app()"), "tarjama": (env, "service.app:create_app()")}
+        if args.old:
+            old_env = setup(args.db, workdir, args.old.resolve(), "old", redis_port, old_archive)
+            targets["old"] = (old_env, "service.app:create_app()")
+            labels["old"] = "old tarjama POST /api/v1/posts"
+        ports = {}
+        for name, (target_env, app) in targets.items():
+            ports[name] = free_port()
+            servers.append(serve(target_env, app, ports[name], args.workers, workdir, name))
+        for name, port in ports.items():  # each worker connected and warm
+            load(port, targets[name][0]["BENCH_TOKEN"], args.clients, 1.5, f"warm{name}")
+        rates: dict[str, list[float]] = {name: [] for name in ports}
+        latencies: dict[str, list[float]] = {name: [] for name in ports}
         for number in range(args.rounds):
             for name, port in ports.items():
-                rate, times = load(port, env["BENCH_TOKEN"], args.clients, args.seconds, f"r{number}{name}")
+                rate, times = load(
+                    port, targets[name][0]["BENCH_TOKEN"], args.clients, args.seconds, f"r{number}{name}"
+                )
                 rates[name].append(rate)
                 latencies[name].extend(times)
                 print(f"round {number + 1} {name:<8} {rate:7.1f} requests/s  p99 {percentile(times, 0.99):6.1f} ms")
@@ -242,22 +275,24 @@ def main() -> None:
         for process in servers:
             process.terminate()
             process.wait(timeout=30)
-        if env.get("BENCH_REDIS_PID"):
-            os.kill(int(env["BENCH_REDIS_PID"]), 15)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
+    archive = f"{args.pages:,}-page archive" if args.pages else "empty database"
     print(
-        f"\nintake, {args.db}, gunicorn {args.workers} sync workers, {args.clients} clients, "
-        f"{args.rounds} interleaved rounds of {args.seconds:.0f} s; code: {args.code}\n"
+        f"\nintake, {args.db} ({archive}), gunicorn {args.workers} sync workers, {args.clients} clients, "
+        f"{args.rounds} interleaved rounds of {args.seconds:.0f} s\n"
     )
-    print(f"{'endpoint':<30} {'requests/s (median, min-max)':>30} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, label in (("anchor", "anchor: bare durable insert"), ("tarjama", "tarjama POST /api/v1/posts")):
-        values = rates[name]
+    print(f"{'endpoint':<32} {'requests/s (median, min-max)':>30} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, values in rates.items():
         print(
-            f"{label:<30} {statistics.median(values):>14.1f} ({min(values):.1f}-{max(values):.1f}) "
+            f"{labels[name]:<32} {statistics.median(values):>14.1f} ({min(values):.1f}-{max(values):.1f}) "
             f"{percentile(latencies[name], 0.5):>8.1f} {percentile(latencies[name], 0.99):>8.1f}"
         )
-    ratio = [t / a for t, a in zip(rates["tarjama"], rates["anchor"], strict=True)]
-    print(f"\ntarjama / anchor throughput per round: median {statistics.median(ratio):.2f} (min {min(ratio):.2f})")
+    for name in ("tarjama", "old") if args.old else ("tarjama",):
+        ratio = [t / a for t, a in zip(rates[name], rates["anchor"], strict=True)]
+        print(f"{name} / anchor throughput per round: median {statistics.median(ratio):.2f} (min {min(ratio):.2f})")
 
 
 if __name__ == "__main__":
