@@ -66,7 +66,9 @@ def in_locale(locale: str) -> Select:
     return visible().where(PublishedPage.locale == locale)
 
 
-def latest(session: Session, locale: str, per_page: int, before: Cursor | None = None, after: Cursor | None = None):
+def latest(
+    session: Session, locale: str, per_page: int, before: Cursor | None = None, after: Cursor | None = None
+) -> Listing:
     key = (PublishedPage.listed_at, PublishedPage.post_id)
     return _walk(session, in_locale(locale), key, per_page, before, after)
 

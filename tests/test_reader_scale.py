@@ -109,6 +109,7 @@ def test_a_deep_cursor_past_the_end_or_a_broken_one_is_404(archive):
     _app, client = archive
     assert client.get("/en/?before=20200101T000000000000-1").status_code == 404
     assert client.get("/en/tag/city?after=yesterday").status_code == 404
+    assert client.get("/en/?page=2").status_code == 404  # numbered pages are gone: links carry cursors
     newest = parse(client.get("/en/?after=20300101T000000000000-1"))  # nothing newer: the first page
     assert titles(newest) == ["Story number 7", "Story number 6", "Story number 5"]
 

@@ -51,7 +51,9 @@ def atom_time(moment) -> str:
 
 
 def _cursors() -> tuple[site.Cursor | None, site.Cursor | None]:
-    """(before, after) from ?before= / ?after=; a malformed one is 404."""
+    """(before, after) from ?before= / ?after=; a malformed one is 404, and so is an old ?page=N."""
+    if request.args.get("page", "1") != "1":
+        abort(404)
     found = []
     for name in ("before", "after"):
         raw = request.args.get(name)
