@@ -1,91 +1,141 @@
-"""Reader page speed: rendering on every request against the page cache (with and without 304s).
+"""A cached reader page against a static file of the same size, served by the same gunicorn server.
 
-Fills a throwaway SQLite site with posts, then requests the same reader pages three ways and
-prints requests per second and ratios measured in one run.
+The server runs Tarjama's app with one extra route, `/bench-static/<name>` (bench/static_anchor.py),
+that serves a file with Flask's `send_from_directory` (how Flask serves static files): the same workers, hooks and headers,
+so the static file is the real anchor for "a page served from memory". The file holds exactly the
+bytes of the cached page. Client threads fetch one or the other over keep-alive connections for a
+few seconds, alternating A, B, A, B; the table gives requests/s (median and spread) and the ratio.
+The archive is bench/dataset.py's 5,000 pages; --code measures another checkout on the same data
+(at its own schema).
 
-    .venv/bin/python bench/reader_cache.py [--posts 200] [--requests 300]
+    .venv/bin/python bench/reader_cache.py [--db sqlite|postgresql] [--rounds 5] [--seconds 5]
+    .venv/bin/python bench/reader_cache.py --code /work/benchdata/scale/main-checkout
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from service import accounts, intake  # noqa: E402
-from service.app import create_app  # noqa: E402
-from service.db import make_engine, make_session_factory  # noqa: E402
-from service.migrate import upgrade  # noqa: E402
-from service.settings import load_settings  # noqa: E402
-
-PATHS = ["/en/", "/en/?page=3", "/en/tag/city", "/en/feed.xml", "/en/search?q=rain"]
+PAGES = 5000
+PAGE = "/en/"
 
 
-def fill(settings, posts: int) -> None:
-    sessions = make_session_factory(make_engine(settings))
-    with sessions() as session:
-        editor = accounts.create_user(session, "bench", "editor", "bench-password")
-        for number in range(posts):
-            payload = {
-                "title": f"Heavy rain floods street number {number}",
-                "lede": "Streets were closed on Monday night.",
-                "body": "The fire service pumped water from 40 houses.\n\nNobody was hurt, the police said.",
-                "tags": ["weather", "city"],
-                "target_locales": ["es"],
-                "published_at": f"2026-{1 + number % 11:02d}-{1 + number % 27:02d}T08:00:00Z",
-            }
-            intake.submit_post(session, editor, payload, settings)
-        session.commit()
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def rate(client, requests: int, clear: bool, conditional: bool) -> float:
-    etags = {path: client.get(path).headers.get("ETag") for path in PATHS}
-    started = time.perf_counter()
-    for number in range(requests):
-        path = PATHS[number % len(PATHS)]
-        if clear:
-            client.application.extensions.get("tarjama.page_cache", {}).clear()
-        headers = {"If-None-Match": etags[path]} if conditional else {}
-        response = client.get(path, headers=headers)
-        assert response.status_code in (200, 304)
-    return requests / (time.perf_counter() - started)
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server on {port} did not start")
+
+
+def rate(port: int, path: str, clients: int, seconds: float) -> float:
+    """Requests per second that `clients` keep-alive connections get for `path`."""
+    counts = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+            counts[number] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=200)
-    parser.add_argument("--requests", type=int, default=300)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose Tarjama to serve")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="tarjama-bench-"))
+    sys.path.insert(0, str(ROOT))
+    from bench import dataset
+
+    code = args.code.resolve()
+    old_url, new_url = dataset.prepare(args.db, PAGES)
+    workdir = Path(tempfile.mkdtemp(prefix="tarjama-cache-"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{code}:{ROOT}",
+        "TARJAMA_DATA_DIR": str(workdir / "data"),
+        "TARJAMA_DATABASE_URL": new_url if code == ROOT else old_url,
+        "TARJAMA_SECRET_KEY": "bench",
+        "TARJAMA_REDIS_URL": "redis://127.0.0.1:1/0",
+        "BENCH_STATIC_DIR": str(workdir),
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+        + ["bench.static_anchor:app()"],
+        env=env,
+        cwd=code,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rates: dict[str, list[float]] = {"cached page": [], "static file": []}
     try:
-        settings = load_settings(
-            {
-                "TARJAMA_DATA_DIR": str(workdir),
-                "TARJAMA_SECRET_KEY": "bench",
-                "TARJAMA_REDIS_URL": "redis://127.0.0.1:1/0",
-            }
-        )
-        upgrade(settings)
-        fill(settings, args.posts)
-        client = create_app(settings).test_client()
-        results = {
-            "render every request (no cache)": rate(client, args.requests, clear=True, conditional=False),
-            "page cache hit (200)": rate(client, args.requests, clear=False, conditional=False),
-            "page cache + If-None-Match (304)": rate(client, args.requests, clear=False, conditional=True),
-        }
+        wait_for(port)
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.request("GET", PAGE)
+        body = connection.getresponse().read()
+        (workdir / "same-size.html").write_bytes(body)
+        paths = {"cached page": PAGE, "static file": "/bench-static/same-size.html"}
+        for path in paths.values():
+            rate(port, path, args.clients, 1)  # every worker has the page cached and the file open once
+        for number in range(args.rounds):
+            for name, path in paths.items():
+                rates[name].append(rate(port, path, args.clients, args.seconds))
+            print(f"round {number + 1}: " + ", ".join(f"{n} {r[-1]:.0f}/s" for n, r in rates.items()), file=sys.stderr)
     finally:
+        server.terminate()
+        server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
-    slowest = min(results.values())
-    print(f"\n{args.posts} posts, {args.requests} requests over {len(PATHS)} reader pages (SQLite, in-process)\n")
-    print(f"{'mode':<36} {'requests/s':>11} {'vs no cache':>12}")
-    for name, per_second in results.items():
-        print(f"{name:<36} {per_second:>11.0f} {per_second / slowest:>11.1f}x")
+    print(
+        f"\n{PAGE} ({len(body):,} bytes), gunicorn {args.workers} sync workers, {args.clients} keep-alive clients, "
+        f"{args.rounds} interleaved rounds of {args.seconds:.0f} s, {args.db}; code: {code}\n"
+    )
+    print(f"{'served':<14} {'requests/s (median, min-max)':>30}")
+    for name, values in rates.items():
+        print(f"{name:<14} {statistics.median(values):>14.0f} ({min(values):.0f}-{max(values):.0f})")
+    ratios = [page / static for page, static in zip(rates["cached page"], rates["static file"], strict=True)]
+    print(f"\ncached page / static file per round: median {statistics.median(ratios):.2f} (min {min(ratios):.2f})")
 
 
 if __name__ == "__main__":

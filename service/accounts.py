@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.errors import Conflict, InvalidInput
@@ -73,11 +73,18 @@ def create_token(session: Session, user: User, name: str = "default") -> str:
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    """The token's user (one query); `last_used_at` is written at most once a minute, not per request."""
+    query = select(ApiToken).where(ApiToken.token_hash == _digest(token)).options(joinedload(ApiToken.user))
+    record = session.scalar(query)
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
-    record.last_used_at = utcnow()
+    now = utcnow()
+    if record.last_used_at is None or now - as_utc(record.last_used_at) >= TOKEN_USE_RESOLUTION:
+        record.last_used_at = now
     return record.user
 
 

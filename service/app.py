@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         i18n,
         labels,
         observability,
+        page_cache,
         reader,
         review_queue,
         security,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     database.init_app(app, settings)
     observability.init_app(app)
+    page_cache.init_app(app, app.extensions["tarjama.sessions"], settings.page_cache_recheck)
     auth.login_manager.init_app(app)
     i18n.init_app(app, settings)
     labels.init_app(app)

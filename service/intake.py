@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, insert, literal, select
 from sqlalchemy.orm import Session
 
 from service import characters, publishing, terms
@@ -30,7 +30,7 @@ from service.models import (
     as_utc,
     utcnow,
 )
-from service.segments import TooManySegments, extract
+from service.segments import Extraction, TooManySegments, extract
 from service.settings import Settings
 from service.slugs import slugify
 
@@ -124,8 +124,18 @@ def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
 
 
 def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
+    """Store the post, its revision, segments, terms, queued translations and source page.
+
+    Everything that needs no database (segments, the rendered source page) is done before the
+    first write, and rows go in one statement per table: the write transaction, and SQLite's
+    single writer lock with it, is held as briefly as the rows need.
+    """
+    extraction = clean.get("extraction") or extract(clean["title"], clean["lede"], clean["body_html"])
+    rendered = publishing.render_parts(extraction.skeleton, extraction.segments, [s.text for s in extraction.segments])
+    slug = unique_slug(session, clean["title"])
+    term_ids = terms.term_ids(session, clean["tags"], clean["categories"], clean["source_locale"])
     post = Post(
-        slug=unique_slug(session, clean["title"]),
+        slug=slug,
         source_locale=clean["source_locale"],
         author=clean["author"] or user.username,
         tags=clean["tags"],
@@ -133,24 +143,59 @@ def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
         published_at=clean["published_at"],
         created_by_id=user.id,
     )
-    revision = add_revision(post, clean)
+    revision = _revision(post, clean, extraction)
     session.add_all([post, revision])
     session.flush()
-    terms.attach(session, post, clean["tags"], clean["categories"])
-    for locale in clean["target_locales"]:
-        translation = Translation(post=post, revision=revision, locale=locale, state="queued")
-        translation.events.append(TranslationEvent(actor_id=user.id, action="queued"))
-        session.add(translation)
-    publishing.publish_source(session, post)
-    session.flush()
+    session.execute(
+        insert(Segment),
+        [
+            {
+                "revision_id": revision.id,
+                "position": position,
+                "block": segment.block,
+                "source_text": segment.text,
+                "source_hash": segment.source_hash,
+                "markup": segment.markup,
+            }
+            for position, segment in enumerate(extraction.segments)
+        ],
+    )
+    terms.link(session, post.id, term_ids)
+    _queue_translations(session, post, revision, clean["target_locales"], user)
+    publishing.publish_new_source(session, post, revision.id, rendered)
     return post
 
 
-def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
-    extraction = clean.get("extraction") or extract(clean["title"], clean["lede"], clean["body_html"])
-    revision = Revision(
+def _queue_translations(session: Session, post: Post, revision: Revision, locales: list[str], user: User) -> None:
+    """One queued Translation per target locale, each with its "queued" event."""
+    if not locales:
+        return
+    now = utcnow()
+    session.execute(
+        insert(Translation),
+        [
+            {
+                "post_id": post.id,
+                "revision_id": revision.id,
+                "locale": locale,
+                "state": "queued",
+                "state_changed_at": now,
+            }
+            for locale in locales
+        ],
+    )
+    queued = select(Translation.id, literal(user.id), literal("queued"), literal(now, DateTime(timezone=True)))
+    session.execute(
+        insert(TranslationEvent).from_select(
+            ["translation_id", "actor_id", "action", "at"], queued.where(Translation.post_id == post.id)
+        )
+    )
+
+
+def _revision(post: Post, clean: dict[str, Any], extraction: Extraction, number: int = 1) -> Revision:
+    return Revision(
         post=post,
-        number=len(post.revisions) + 1,
+        number=number,
         title=clean["title"],
         lede=clean["lede"],
         body_format=clean["format"],
@@ -158,6 +203,11 @@ def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
         body_html=clean["body_html"],
         skeleton=extraction.skeleton,
     )
+
+
+def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
+    extraction = clean.get("extraction") or extract(clean["title"], clean["lede"], clean["body_html"])
+    revision = _revision(post, clean, extraction, number=len(post.revisions) + 1)
     for position, segment in enumerate(extraction.segments):
         revision.segments.append(
             Segment(
@@ -172,14 +222,17 @@ def add_revision(post: Post, clean: dict[str, Any]) -> Revision:
 
 
 def unique_slug(session: Session, title: str) -> str:
+    """The title's slug, else the first free `slug-2`, `slug-3`...: exact lookups on the unique index."""
     base = slugify(title)
-    taken = set(session.scalars(select(Post.slug).where(Post.slug.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    start = 2
+    candidates = [base]
+    while True:
+        candidates += [f"{base}-{number}" for number in range(start, start + 16)]
+        taken = set(session.scalars(select(Post.slug).where(Post.slug.in_(candidates))))
+        free = next((slug for slug in candidates if slug not in taken), None)
+        if free is not None:
+            return free
+        start, candidates = start + 16, []
 
 
 def _text(payload: dict, name: str, required: bool = False, keep_lines: bool = False) -> str:

@@ -201,7 +201,13 @@ class TranslationEvent(Base):
 
 class PublishedPage(Base):
     __tablename__ = "published_pages"
-    __table_args__ = (UniqueConstraint("post_id", "locale"), Index("ix_published_pages_locale", "locale"))
+    __table_args__ = (
+        UniqueConstraint("post_id", "locale"),
+        # Reader listings walk this index newest first from a cursor (service/site.py).
+        Index("ix_published_pages_listing", "locale", "listed_at", "post_id"),
+        # Sitemap parts read (post, locale, lastmod) from the index alone, not from rows full of HTML.
+        Index("ix_published_pages_sitemap", "post_id", "locale", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
@@ -212,7 +218,24 @@ class PublishedPage(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The post's publication date, copied here so that listings sort on one table's index.
+    listed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     post: Mapped[Post] = relationship()
+
+
+class PageTerm(Base):
+    """A published page under a tag or category: what archive listings walk, newest first.
+
+    Derived from post_terms and published_pages by `site.list_post` at every publish.
+    """
+
+    __tablename__ = "page_terms"
+    __table_args__ = (Index("ix_page_terms_listing", "term_id", "locale", "listed_at", "post_id", "page_id"),)
+    page_id: Mapped[int] = mapped_column(ForeignKey("published_pages.id", ondelete="CASCADE"), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(Integer)
+    locale: Mapped[str] = mapped_column(String(10))
+    listed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Base):
@@ -291,7 +314,10 @@ class PostTerm(Base):
 
 
 class SiteGeneration(Base):
-    """Bumped whenever anything a locale's reader pages show changes: the cache key of its pages."""
+    """Bumped whenever anything a scope's reader pages show changes: the cache key of its pages.
+
+    A scope is a locale, "*" (pages spanning locales: the sitemap index) or "map:N" (sitemap part N).
+    """
 
     __tablename__ = "site_generations"
     locale: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -6,12 +6,13 @@ read the stored HTML.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from service import cache, search
+from service import cache, search, site, sitemap
 from service.models import Post, PublishedPage, Revision, State, Translation, utcnow
 from service.segments import plain, render, segment_html
 
@@ -20,12 +21,39 @@ def publish_source(session: Session, post: Post) -> PublishedPage:
     """The original is published as submitted, in its source locale."""
     revision = post.current_revision
     texts = [segment.source_text for segment in revision.segments]
-    return _store_page(session, post, post.source_locale, revision, texts)
+    return _store_page(session, post, post.source_locale, revision.id, render_revision(revision, texts))
+
+
+def publish_new_source(session: Session, post: Post, revision_id: int, rendered: Rendered) -> int:
+    """The first page of a post just stored (intake): rendered before any write, and nothing to look
+    up or replace, so it is a handful of inserts. Returns the page id."""
+    now = utcnow()
+    page_id = session.scalar(
+        insert(PublishedPage)
+        .values(
+            post_id=post.id,
+            revision_id=revision_id,
+            locale=post.source_locale,
+            title=rendered.title,
+            lede_html=rendered.lede_html,
+            body_html=rendered.body_html,
+            summary=rendered.summary,
+            published_at=now,
+            updated_at=now,
+            listed_at=post.published_at,
+        )
+        .returning(PublishedPage.id)
+    )
+    site.list_new_page(session, page_id, post.id, post.source_locale, post.published_at)
+    search.index_page(session, page_id, post.source_locale, rendered.title, rendered.body_text, new=True)
+    cache.bump(session, {post.source_locale, sitemap.scope(sitemap.part_of(post.id))})
+    return page_id
 
 
 def publish(session: Session, translation: Translation) -> PublishedPage:
     """Publish an approved translation; publishing twice rewrites the same page."""
-    page = _store_page(session, translation.post, translation.locale, translation.revision, _draft_texts(translation))
+    rendered = render_revision(translation.revision, _draft_texts(translation))
+    page = _store_page(session, translation.post, translation.locale, translation.revision_id, rendered)
     translation.state = State.published.value
     translation.state_changed_at = utcnow()
     return page
@@ -42,7 +70,11 @@ class Rendered:
 
 def render_revision(revision: Revision, texts: list[str]) -> Rendered:
     """The page parts for one revision, given one text per segment (source or translation)."""
-    segments = revision.segments
+    return render_parts(revision.skeleton, revision.segments, texts)
+
+
+def render_parts(skeleton: dict[str, str], segments: Sequence, texts: list[str]) -> Rendered:
+    """The page parts from a skeleton and its segments (anything with `.block` and `.markup`)."""
     html = [segment_html(text, segment.markup, segment.block) for text, segment in zip(texts, segments, strict=True)]
 
     def plain_of(*blocks: str) -> str:
@@ -50,8 +82,8 @@ def render_revision(revision: Revision, texts: list[str]) -> Rendered:
 
     return Rendered(
         title=plain_of("title"),
-        lede_html=render(revision.skeleton["lede"], html),
-        body_html=render(revision.skeleton["body"], html),
+        lede_html=render(skeleton["lede"], html),
+        body_html=render(skeleton["body"], html),
         summary=plain_of("lede"),
         body_text=" ".join(plain(texts[i]) for i, segment in enumerate(segments) if segment.block != "title"),
     )
@@ -68,27 +100,25 @@ def _draft_texts(translation: Translation) -> list[str]:
     return [drafts.get(segment.position, "") for segment in translation.revision.segments]
 
 
-def _store_page(session: Session, post: Post, locale: str, revision: Revision, texts: list[str]) -> PublishedPage:
-    rendered = render_revision(revision, texts)
+def _store_page(session: Session, post: Post, locale: str, revision_id: int, rendered: Rendered) -> PublishedPage:
+    """Write the page, then what finds it (listings, search) and what caches it: the post's rows only."""
     page = session.scalar(select(PublishedPage).where(PublishedPage.post_id == post.id, PublishedPage.locale == locale))
+    now = utcnow()
     if page is None:
-        page = PublishedPage(post=post, locale=locale, published_at=utcnow())
+        page = PublishedPage(post=post, locale=locale, published_at=now, listed_at=post.published_at)
         session.add(page)
-    page.revision_id = revision.id
+    page.revision_id = revision_id
     page.title = rendered.title
     page.lede_html = rendered.lede_html
     page.body_html = rendered.body_html
     page.summary = rendered.summary
-    page.updated_at = utcnow()
+    page.updated_at = now
     session.flush()
+    site.list_post(session, post.id)
     search.index_page(session, page.id, locale, rendered.title, rendered.body_text)
     # The post's pages in other locales list this one in their language switcher.
-    cache.bump(session, {locale, *published_locales(session, post.id)})
+    cache.bump(session, {locale, *published_locales(session, post.id), sitemap.scope(sitemap.part_of(post.id))})
     return page
-
-
-def page_for(session: Session, locale: str, slug: str) -> PublishedPage | None:
-    return session.scalar(select(PublishedPage).join(Post).where(Post.slug == slug, PublishedPage.locale == locale))
 
 
 def published_locales(session: Session, post_id: int) -> list[str]:

@@ -1,8 +1,16 @@
 """Full-text search over published pages, per locale, ranked, with highlighted snippets.
 
-SQLite uses an FTS5 table (bm25 ranking, `snippet()`), PostgreSQL a tsvector column with a
-GIN index (`ts_rank_cd`, `ts_headline`) and the language's stemming where it has one.
-Both are created by migration 0003 and filled here at publish time.
+Each locale is searched on its own, so a query ranks only that locale's matches:
+- SQLite: one FTS5 table per locale (`page_search_<locale>`, rowid = page id, bm25 ranking,
+  `snippet()`), made when the locale's first page is indexed.
+- PostgreSQL: one table `page_search` (page id, locale, text, tsvector) with a GIN index on
+  (locale, document) (btree_gin). Ranking every match of a very common word costs as much as
+  there are matches, so the query ranks the `CANDIDATES` most recently published matches
+  (`ts_rank_cd`); rarer words have fewer matches than that and are ranked in full. Either way
+  the work is bounded, whatever the archive's size.
+Publishing (re)indexes one page by its id, an index lookup on both databases.
+
+How a locale's words are analysed (stemming, diacritics) is `Analyzer`, one per locale.
 """
 
 from __future__ import annotations
@@ -14,8 +22,19 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-PG_CONFIGS = {"en": "english", "fr": "french", "de": "german", "es": "spanish", "ar": "arabic"}
 START, STOP = "\x02", "\x03"
+CANDIDATES = 100
+PG_CONFIGS = {"en": "english", "fr": "french", "de": "german", "es": "spanish", "ar": "arabic"}
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    pg_config: str  # a PostgreSQL text search configuration
+    fts5_tokenizer: str  # an FTS5 tokenize= argument
+
+
+def analyzer(locale: str) -> Analyzer:
+    return Analyzer(PG_CONFIGS.get(locale, "simple"), "unicode61 remove_diacritics 2")
 
 
 @dataclass
@@ -28,27 +47,17 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def index_page(session: Session, page_id: int, locale: str, title: str, body: str) -> None:
-    """(Re)index one page; publishing twice leaves one entry."""
-    params = {"page_id": page_id, "locale": locale, "title": title, "body": body}
+def fts_table(locale: str) -> str:
+    """SQLite's FTS5 table of one locale (locale codes are letters, digits, - and _)."""
+    return "page_search_" + re.sub(r"[^a-z0-9]+", "_", locale.lower())
+
+
+def index_page(session: Session, page_id: int, locale: str, title: str, body: str, new: bool = False) -> None:
+    """(Re)index one page; publishing twice leaves one entry. `new`: the page was never indexed."""
     if _dialect(session) == "sqlite":
-        session.execute(text("DELETE FROM page_search WHERE page_id = :page_id"), params)
-        session.execute(
-            text("INSERT INTO page_search (title, body, locale, page_id) VALUES (:title, :body, :locale, :page_id)"),
-            params,
-        )
-        return
-    params["config"] = PG_CONFIGS.get(locale, "simple")
-    session.execute(
-        text(
-            "INSERT INTO page_search (page_id, locale, title, body, document) VALUES (:page_id, :locale, :title, :body, "
-            "setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') || "
-            "setweight(to_tsvector(CAST(:config AS regconfig), :body), 'B')) "
-            "ON CONFLICT (page_id) DO UPDATE SET locale = EXCLUDED.locale, title = EXCLUDED.title, "
-            "body = EXCLUDED.body, document = EXCLUDED.document"
-        ),
-        params,
-    )
+        _sqlite_index(session, page_id, locale, title, body, new)
+    else:
+        _pg_index(session, page_id, locale, title, body)
 
 
 def search(session: Session, locale: str, query: str, limit: int = 20) -> list[Hit]:
@@ -57,31 +66,87 @@ def search(session: Session, locale: str, query: str, limit: int = 20) -> list[H
     if not words:
         return []
     if _dialect(session) == "sqlite":
-        rows = session.execute(
-            text(
-                f"SELECT page_id, snippet(page_search, 1, '{START}', '{STOP}', '…', 20) FROM page_search "
-                "WHERE page_search MATCH :match AND locale = :locale ORDER BY bm25(page_search, 10.0, 1.0) LIMIT :limit"
-            ),
-            {"match": " ".join(f'"{word}"' for word in words), "locale": locale, "limit": limit},
-        )
+        rows = _sqlite_search(session, locale, words, limit)
     else:
-        rows = session.execute(
-            text(
-                "SELECT page_id, ts_headline(CAST(:config AS regconfig), body, query, :options) FROM page_search, "
-                "plainto_tsquery(CAST(:config AS regconfig), :query) AS query "
-                "WHERE locale = :locale AND document @@ query ORDER BY ts_rank_cd(document, query) DESC, page_id LIMIT :limit"
-            ),
-            {
-                "config": PG_CONFIGS.get(locale, "simple"),
-                "query": " ".join(words),
-                "locale": locale,
-                "limit": limit,
-                "options": f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…",
-            },
-        )
+        rows = _pg_search(session, locale, words, limit)
     return [Hit(int(page_id), highlight(snippet or "")) for page_id, snippet in rows]
 
 
 def highlight(snippet: str) -> str:
     """Escape the snippet, then turn the engine's markers into <mark> elements."""
     return html.escape(snippet, quote=False).replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _sqlite_index(session: Session, page_id: int, locale: str, title: str, body: str, new: bool) -> None:
+    table = fts_table(locale)
+    session.execute(
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, body, tokenize='{analyzer(locale).fts5_tokenizer}')"
+        )
+    )
+    if not new:
+        session.execute(text(f"DELETE FROM {table} WHERE rowid = :page_id"), {"page_id": page_id})
+    session.execute(
+        text(f"INSERT INTO {table} (rowid, title, body) VALUES (:page_id, :title, :body)"),
+        {"page_id": page_id, "title": title, "body": body},
+    )
+
+
+def _sqlite_search(session: Session, locale: str, words: list[str], limit: int):
+    table = fts_table(locale)
+    if not session.scalar(text("SELECT 1 FROM sqlite_master WHERE name = :table"), {"table": table}):
+        return []
+    return session.execute(
+        text(
+            f"SELECT rowid, snippet({table}, 1, '{START}', '{STOP}', '…', 20) FROM {table} "
+            f"WHERE {table} MATCH :match ORDER BY bm25({table}, 10.0, 1.0) LIMIT :limit"
+        ),
+        {"match": " ".join(f'"{word}"' for word in words), "limit": limit},
+    )
+
+
+def _pg_index(session: Session, page_id: int, locale: str, title: str, body: str) -> None:
+    session.execute(
+        text(
+            "INSERT INTO page_search (page_id, locale, title, body, document) VALUES (:page_id, :locale, :title, :body, "
+            "setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') || "
+            "setweight(to_tsvector(CAST(:config AS regconfig), :body), 'B')) "
+            "ON CONFLICT (page_id) DO UPDATE SET locale = EXCLUDED.locale, title = EXCLUDED.title, "
+            "body = EXCLUDED.body, document = EXCLUDED.document"
+        ),
+        {"page_id": page_id, "locale": locale, "title": title, "body": body, "config": analyzer(locale).pg_config},
+    )
+
+
+def _pg_search(session: Session, locale: str, words: list[str], limit: int):
+    """Rank the CANDIDATES most recently published matches (all of them for rarer words).
+
+    PostgreSQL either takes the few matches of a rare word from the GIN index, or walks the pages
+    newest first and stops after CANDIDATES matches of a common one; both read a bounded number
+    of rows. Plans are made for each query's own words (a generic plan would pick one way for
+    every word), without parallel workers (their start-up costs more than this query).
+    """
+    session.execute(
+        text(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+    )
+    return session.execute(
+        text(
+            "SELECT page_id, ts_headline(CAST(:config AS regconfig), body, query, :options) FROM ("
+            "  SELECT page_id, body, document FROM page_search"
+            "  WHERE locale = :locale AND document @@ plainto_tsquery(CAST(:config AS regconfig), :query)"
+            "  ORDER BY page_id DESC LIMIT :candidates"
+            ") AS candidates, plainto_tsquery(CAST(:config AS regconfig), :query) AS query "
+            "ORDER BY ts_rank_cd(document, query) DESC, page_id DESC LIMIT :limit"
+        ),
+        {
+            "config": analyzer(locale).pg_config,
+            "query": " ".join(words),
+            "locale": locale,
+            "limit": limit,
+            "candidates": CANDIDATES,
+            "options": f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12",
+        },
+    )

@@ -44,7 +44,7 @@ class Settings:
     fa_solar_hijri: bool = True
     trusted_proxies: int = 0
     posts_per_page: int = 10
-    sitemap_page_size: int = 45000
+    page_cache_recheck: float = 1.0
     translations_dir: Path = PROJECT_ROOT / "locales"
     metrics_token: str = ""
     metrics_dir: Path | None = None
@@ -114,6 +114,16 @@ def _choice(env: dict[str, str], name: str, default: str, choices: set[str]) -> 
     raise SettingsError(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}")
 
 
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read settings from the environment (or a given mapping, for tests)."""
     env = dict(os.environ if env is None else env)
@@ -154,6 +164,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         log_level=_choice(env, "TARJAMA_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
         worker_heartbeat_seconds=_int(env, "TARJAMA_WORKER_HEARTBEAT", 15),
         worker_stale_after_seconds=_int(env, "TARJAMA_WORKER_STALE_AFTER", 120),
+        page_cache_recheck=_float(env, "TARJAMA_PAGE_CACHE_RECHECK", 1.0),
     )
 
 

@@ -144,14 +144,18 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
         beat_file = str(settings.data_dir.resolve() / "celerybeat-schedule")
         quiet = ["--quiet"] if settings.log_format == "json" else []  # no banner among the JSON lines
         celery = [python, "-m", "celery", "-A", "workers", *quiet]
+        # The app is imported once and forked (--preload), and the web starts alone: on a small
+        # machine it answers sooner than when every process imports its code at the same time.
+        web = [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf", "--preload"]
         commands = {
-            "web": [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf"]
-            + ["--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"],
+            "web": [*web, "--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"],
             "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "1"],
             "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", beat_file],
         }
         for name, command in commands.items():
-            spawn(signals, children, name, command, env=env)
+            process = spawn(signals, children, name, command, env=env)
+            if name == "web":
+                _wait_for_port(host, port, process)
         subprocess.run([python, "-m", "service.cli", "resume"], env=env, check=False)
         click.echo(f"Tarjama is running on http://{host}:{port}/ (Ctrl-C stops everything)")
         return _wait(children)
@@ -160,6 +164,17 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
         return 0
     finally:
         _stop(children)
+
+
+def _wait_for_port(host: str, port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Until the web server accepts connections (or exits, or `timeout` passes: the rest starts anyway)."""
+    address = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex((address, port)) == 0:
+                return
+        time.sleep(0.05)
 
 
 def _wait(children: list[tuple[str, subprocess.Popen]]) -> int:

@@ -6,7 +6,7 @@ and translators can correct them; a corrected name is never overwritten by the m
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from service import cache, characters
@@ -23,16 +23,37 @@ def slug_for(name: str) -> str:
 
 def attach(session: Session, post: Post, tags: list[str], categories: list[str]) -> None:
     """Link the post to its terms, creating the terms it is the first to use."""
-    position = 0
-    seen: set[int] = set()
+    for position, term_id in enumerate(term_ids(session, tags, categories, post.source_locale)):
+        post.terms.append(PostTerm(term_id=term_id, position=position))
+
+
+def link(session: Session, post_id: int, ids: list[int]) -> None:
+    """Link a post just stored to its terms, in order, in one statement."""
+    if ids:
+        session.execute(
+            insert(PostTerm), [{"post_id": post_id, "term_id": term_id, "position": n} for n, term_id in enumerate(ids)]
+        )
+
+
+def term_ids(session: Session, tags: list[str], categories: list[str], source_locale: str) -> list[int]:
+    """Ids of the terms named (categories first), creating missing ones; one query when all exist."""
+    wanted: list[tuple[str, str, str]] = []
     for kind, names in (("category", categories), ("tag", tags)):
-        for name in names:
-            term = find_or_create(session, kind, name, post.source_locale)
-            if term.id in seen:
-                continue
-            seen.add(term.id)
-            post.terms.append(PostTerm(term_id=term.id, position=position))
-            position += 1
+        wanted += [(kind, slug_for(name), name) for name in names]
+    if not wanted:
+        return []
+    keys = [(kind, slug) for kind, slug, _name in wanted]
+    found = {
+        (term.kind, term.slug): term.id
+        for term in session.scalars(select(Term).where(tuple_(Term.kind, Term.slug).in_(keys)))
+    }
+    ids: list[int] = []
+    for kind, slug, name in wanted:
+        if (kind, slug) not in found:
+            found[(kind, slug)] = find_or_create(session, kind, name, source_locale).id
+        if found[(kind, slug)] not in ids:
+            ids.append(found[(kind, slug)])
+    return ids
 
 
 def find_or_create(session: Session, kind: str, name: str, source_locale: str) -> Term:

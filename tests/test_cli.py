@@ -141,7 +141,13 @@ def test_reindex_rebuilds_search_for_existing_pages(cli_env):
 
     engine = make_engine(settings)
     with engine.begin() as connection:  # as after upgrading a database made before search existed
-        connection.execute(text("DELETE FROM page_search"))
+        tables = ["page_search"]
+        if engine.dialect.name == "sqlite":  # one FTS5 table per locale
+            tables = connection.scalars(
+                text("SELECT name FROM sqlite_master WHERE name LIKE 'page_search_%' AND sql LIKE 'CREATE VIRTUAL%'")
+            ).all()
+        for table in tables:
+            connection.execute(text(f"DELETE FROM {table}"))
     engine.dispose()
     assert results(client, "museum") == []
     result = invoke(env, "reindex")

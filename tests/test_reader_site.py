@@ -7,6 +7,7 @@ import html5lib
 import pytest
 from lxml import etree
 
+from service import sitemap
 from service.app import create_app
 from tests.factories import page_token, sign_in, submit
 from workers.drafting import draft_translation
@@ -74,10 +75,12 @@ def test_home_lists_latest_first_paginated_with_recent_posts(newsroom):
     _app, client, _posts = newsroom
     first = parse(client.get("/en/"))
     assert titles(first) == ["Museum reopens after renovation", "City opens three new schools"]
-    assert first.find(".//a[@rel='next']").get("href") == "/en/?page=2"
-    assert titles(parse(client.get("/en/?page=2"))) == ["Heavy rain floods the old town"]
-    assert client.get("/en/?page=3").status_code == 404
-    assert client.get("/en/?page=zero").status_code == 404
+    assert first.find(".//a[@rel='prev']") is None
+    second = parse(client.get(first.find(".//a[@rel='next']").get("href")))
+    assert titles(second) == ["Heavy rain floods the old town"]
+    assert second.find(".//a[@rel='next']") is None
+    assert titles(parse(client.get(second.find(".//a[@rel='prev']").get("href")))) == titles(first)
+    assert client.get("/en/?before=zero").status_code == 404
     recent = [a.text for a in first.findall(".//aside[@class='recent']//a")]
     assert recent == [
         "Museum reopens after renovation",
@@ -98,7 +101,7 @@ def test_archives_have_localised_names_stable_slugs_and_translator_corrections(n
     assert city.find(".//h1").text == "Entradas con la etiqueta «ciudad»"
     links = [a.get("href") for a in city.findall(".//ol[@class='post-list']/li/h2/a")]
     assert links == [f"/es/posts/{_posts[1]['slug']}", f"/es/posts/{_posts[0]['slug']}"]
-    assert client.get("/es/tag/city?page=2").status_code == 404
+    assert city.find(".//a[@rel='next']") is None
     assert parse(client.get("/en/category/local")).find(".//h1").text == "Posts in Local"
     assert titles(parse(client.get("/en/category/culture"))) == ["Museum reopens after renovation"]
     assert client.get("/es/tag/no-such-tag").status_code == 404
@@ -170,16 +173,17 @@ def test_sitemap_lists_every_page_with_alternates_and_lastmod(newsroom):
     assert alternates["x-default"] == alternates["en"]
 
 
-def test_large_sitemap_becomes_an_index_of_parts(newsroom, settings):
-    _app, _client, _posts = newsroom
-    small = create_app(settings.with_(sitemap_page_size=12)).test_client()  # 12 URLs / 6 locales = 2 posts a file
-    index = etree.fromstring(small.get("/sitemap.xml").get_data())
+def test_large_sitemap_becomes_an_index_of_parts(newsroom, monkeypatch):
+    _app, client, posts = newsroom
+    monkeypatch.setattr(sitemap, "POSTS_PER_PART", 2)  # 3 posts: parts of 2 and 1
+    index = etree.fromstring(client.get("/sitemap.xml").get_data())
     assert index.tag == f"{{{SITEMAP}}}sitemapindex"
     parts = [loc.text for loc in index.iter(f"{{{SITEMAP}}}loc")]
     assert parts == ["http://localhost/sitemap-1.xml", "http://localhost/sitemap-2.xml"]
-    assert len(sitemap_urls(small.get("/sitemap-1.xml").get_data())) == 6
-    assert len(sitemap_urls(small.get("/sitemap-2.xml").get_data())) == 3
-    assert small.get("/sitemap-3.xml").status_code == 404
+    assert all(lastmod.text.endswith("Z") for lastmod in index.iter(f"{{{SITEMAP}}}lastmod"))
+    assert len(sitemap_urls(client.get("/sitemap-1.xml").get_data())) == 6
+    assert len(sitemap_urls(client.get("/sitemap-2.xml").get_data())) == 3
+    assert client.get("/sitemap-3.xml").status_code == 404
 
 
 def test_root_negotiates_the_language_and_unknown_pages_are_localised_404s(newsroom):

@@ -8,18 +8,18 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from service import l10n, publishing, search, site, terms
+from service import l10n, search, site, sitemap, terms
 from service.cache import EVERY_LOCALE
 from service.cache import current as current_generation
 from service.models import Post, PublishedPage
 from service.web.database import get_session, settings
 from service.web.i18n import machine_time
-from service.web.page_cache import cached
+from service.web.page_cache import cached, page_cache
 
 bp = Blueprint("reader", __name__)
-MAX_PAGE = 1_000_000  # page and sitemap numbers beyond this are 404, never an offset overflow
 by_locale = cached(lambda kwargs: kwargs["locale"])
 site_wide = cached(lambda kwargs: EVERY_LOCALE)
+by_sitemap_part = cached(lambda kwargs: sitemap.scope(kwargs["number"]))
 
 
 @bp.before_app_request
@@ -51,11 +51,34 @@ def atom_time(moment) -> str:
     return machine_time(moment or datetime.now(UTC))
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+def _cursors() -> tuple[site.Cursor | None, site.Cursor | None]:
+    """(before, after) from ?before= / ?after=; a malformed one is 404, and so is an old ?page=N."""
+    if request.args.get("page", "1") != "1":
         abort(404)
-    return int(raw)
+    found = []
+    for name in ("before", "after"):
+        raw = request.args.get(name)
+        cursor = site.Cursor.parse(raw) if raw is not None else None
+        if raw is not None and cursor is None:
+            abort(404)
+        found.append(cursor)
+    return found[0], found[1]
+
+
+def _listing(locale: str, term=None) -> site.Listing:
+    before, after = _cursors()
+    session, per_page = get_session(), settings().posts_per_page
+    if term is None:
+        listing = site.latest(session, locale, per_page, before, after)
+    else:
+        listing = site.by_term(session, locale, term, per_page, before, after)
+    if not listing.pages and not listing.first:
+        abort(404)
+    return listing
+
+
+def _canonical_args() -> dict[str, str]:
+    return {name: request.args[name] for name in ("before", "after") if name in request.args}
 
 
 def _render(template: str, locale: str, **context):
@@ -75,16 +98,14 @@ def root():
 @bp.get("/<locale>/")
 @by_locale
 def home(locale: str):
-    listing = site.latest(get_session(), locale, _page_number(), settings().posts_per_page)
-    if listing.page > listing.last_page:
-        abort(404)
-    return _render("home.html", locale, listing=listing)
+    listing = _listing(locale)
+    return _render("home.html", locale, listing=listing, cursor_args=_canonical_args())
 
 
 @bp.get("/<locale>/posts/<slug>")
 @by_locale
 def post_page(locale: str, slug: str):
-    page = publishing.page_for(get_session(), locale, slug)
+    page = site.page(get_session(), locale, slug)
     if page is None:
         return _missing_post(locale, slug)
     post = page.post
@@ -95,7 +116,7 @@ def post_page(locale: str, slug: str):
         post=post,
         tags=terms.terms_of(post, "tag"),
         categories=terms.terms_of(post, "category"),
-        alternates=site.alternates(get_session(), post.id),
+        alternates=site.alternate_locales(get_session(), post.id),
     )
 
 
@@ -109,12 +130,12 @@ def _archive(locale: str, kind: str, slug: str):
     term = terms.by_slug(get_session(), kind, slug)
     if term is None:
         abort(404)
-    listing = site.by_term(get_session(), locale, term, _page_number(), settings().posts_per_page)
-    if listing.page > listing.last_page:
-        abort(404)
+    listing = _listing(locale, term)
     name = term.display_name(locale)
     heading = _("Posts tagged “%(name)s”", name=name) if kind == "tag" else _("Posts in %(name)s", name=name)
-    return _render("archive.html", locale, listing=listing, term=term, heading=heading, kind=kind)
+    return _render(
+        "archive.html", locale, listing=listing, term=term, heading=heading, kind=kind, cursor_args=_canonical_args()
+    )
 
 
 @bp.get("/<locale>/tag/<slug>")
@@ -134,7 +155,7 @@ def category(locale: str, slug: str):
 def search_page(locale: str):
     query = " ".join(request.args.get("q", "").split())[:200]
     hits = search.search(get_session(), locale, query) if query else []
-    pages = {p.id: p for p in site.pages_by_id(get_session(), [hit.page_id for hit in hits])}
+    pages = {p.id: p for p in site.pages_by_id(get_session(), locale, [hit.page_id for hit in hits])}
     results = [(pages[hit.page_id], hit.snippet_html) for hit in hits if hit.page_id in pages]
     return _render("search.html", locale, query=query, results=results)
 
@@ -178,37 +199,41 @@ def robots():
         "Disallow: /editor",
         "Disallow: /api/",
         "Disallow: /login",
-        f"Sitemap: {url_for('.sitemap', _external=True)}",
+        f"Sitemap: {url_for('.sitemap_index', _external=True)}",
     ]
     return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _posts_per_sitemap() -> int:
-    return max(1, settings().sitemap_page_size // len(settings().locales))
+def _post_url(locale: str) -> str:
+    """The absolute URL prefix of a locale's posts (scheme and host as the request sees them)."""
+    return url_for(".post_page", locale=locale, slug="_", _external=True)[:-1]
+
+
+def _xml(chunks) -> tuple[str, int, dict]:
+    return "".join(chunks), 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 
 @bp.get("/sitemap.xml")
 @site_wide
-def sitemap():
-    """One sitemap while it fits, else a sitemap index pointing at numbered parts."""
-    count, per_file = site.post_count(get_session()), _posts_per_sitemap()
-    if count > per_file:
-        parts = range(1, -(-count // per_file) + 1)
-        body = render_template("sitemap_index.xml", parts=parts)
-    else:
-        body = render_template("sitemap.xml", entries=site.sitemap_posts(get_session(), 0, per_file))
-    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+def sitemap_index():
+    """The only part while there is one, else an index of the parts with when each last changed."""
+    parts = sitemap.part_count(get_session())
+    if parts <= 1:
+        return _xml(sitemap.part_xml(get_session(), 1, _post_url))
+    store = page_cache()
+    listed = [
+        (url_for(".sitemap_part", number=number, _external=True), store.generation(sitemap.scope(number))[1])
+        for number in range(1, parts + 1)
+    ]
+    return _xml(sitemap.index_xml(listed))
 
 
 @bp.get("/sitemap-<int:number>.xml")
-@site_wide
+@by_sitemap_part
 def sitemap_part(number: int):
-    per_file = _posts_per_sitemap()
-    entries = site.sitemap_posts(get_session(), (number - 1) * per_file, per_file) if 1 <= number <= MAX_PAGE else []
-    if not entries:
+    if not 1 <= number <= sitemap.part_count(get_session()):
         abort(404)
-    body = render_template("sitemap.xml", entries=entries)
-    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+    return _xml(sitemap.part_xml(get_session(), number, _post_url))
 
 
 @bp.get("/<locale>/<path:rest>")
