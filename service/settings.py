@@ -157,7 +157,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "TARJAMA_TRUSTED_PROXIES", 0),
         fa_solar_hijri=env.get("TARJAMA_FA_SOLAR_HIJRI", "1").lower() in {"1", "true", "yes"},
         posts_per_page=_int(env, "TARJAMA_POSTS_PER_PAGE", 10),
-        sitemap_page_size=_int(env, "TARJAMA_SITEMAP_PAGE_SIZE", 45000),
         metrics_token=env.get("TARJAMA_METRICS_TOKEN", ""),
         metrics_dir=_path(env.get("TARJAMA_METRICS_DIR") or env.get("PROMETHEUS_MULTIPROC_DIR")),
         log_format=_choice(env, "TARJAMA_LOG_FORMAT", "text", {"text", "json"}),

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from service import l10n, search, site, sitemap, terms
 from service.cache import EVERY_LOCALE
-from service.cache import current as current_generation
 from service.models import Post, PublishedPage
 from service.web.database import get_session, settings
 from service.web.i18n import machine_time
@@ -162,7 +161,7 @@ def search_page(locale: str):
 
 def _feed(locale: str, pages: list[PublishedPage], title: str, self_url: str, alternate_url: str):
     # An empty feed says when the site last changed, not "now": the same bytes from every web process.
-    updated = max((p.updated_at for p in pages), default=None) or current_generation(get_session(), EVERY_LOCALE)[1]
+    updated = max((p.updated_at for p in pages), default=None) or page_cache().generation(EVERY_LOCALE)[1]
     body = render_template(
         "feed.xml",
         locale=locale,
