@@ -26,7 +26,10 @@ from sqlalchemy import Column, Connection, Engine, Table, func, select, text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import DBAPIError
 
-from service import models  # noqa: F401 - registers every table on Base.metadata
+from service import (
+    models,  # noqa: F401 - registers every table on Base.metadata
+    search,
+)
 from service.db import Base
 
 FORMAT = "tarjama-archive"
@@ -176,10 +179,7 @@ def _export_table(connection: Connection, table: Table, workdir: Path, with_secr
 
 def _export_search(connection: Connection, workdir: Path) -> dict | None:
     """The search index's text, so import can rebuild the same index without re-rendering pages."""
-    try:
-        rows = connection.execute(text(f"SELECT page_id, locale, title, body FROM {SEARCH_TABLE} ORDER BY page_id"))
-    except Exception:  # noqa: BLE001 - a database without the search migration has no index to carry
-        return None
+    rows = search.indexed(connection)
     file_name = f"derived/{SEARCH_TABLE}.jsonl"
     (workdir / "derived").mkdir(exist_ok=True)
     count = 0
@@ -282,7 +282,7 @@ def import_(engine: Engine, path: Path, progress: Progress | None = None) -> Imp
         for entry in manifest.get("derived", []):
             if entry["name"] == SEARCH_TABLE:
                 _import_search(connection, tar, entry, progress)
-                found = connection.scalar(text(f"SELECT COUNT(*) FROM {SEARCH_TABLE}"))
+                found = search.indexed_count(connection)
                 report.counts.append(TableCount(SEARCH_TABLE, entry["rows"], found))
         _reset_sequences(connection)
         wrong = [c for c in report.counts if c.expected != c.found]
@@ -335,8 +335,6 @@ def _insert(connection: Connection, table: Table, batch: list[dict]) -> int:
 
 def _import_search(connection: Connection, tar: tarfile.TarFile, entry: dict, progress) -> None:
     from sqlalchemy.orm import Session
-
-    from service import search
 
     session = Session(bind=connection)
     for done, record in enumerate(_lines(tar, entry), start=1):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import DateTime, insert, literal, select
 from sqlalchemy.orm import Session
 
-from service import characters, publishing, terms
+from service import characters, metrics, publishing, terms
 from service.content import FORMATS, body_to_safe_html
 from service.errors import N_, Forbidden, InvalidInput, TooLarge
 from service.models import (
@@ -190,6 +190,7 @@ def _queue_translations(session: Session, post: Post, revision: Revision, locale
             ["translation_id", "actor_id", "action", "at"], queued.where(Translation.post_id == post.id)
         )
     )
+    metrics.note_bulk_events(session, "queued", len(locales))
 
 
 def _revision(post: Post, clean: dict[str, Any], extraction: Extraction, number: int = 1) -> Revision:

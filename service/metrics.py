@@ -194,6 +194,11 @@ def _note_events(session: Session, _context) -> None:
             session.info.setdefault(FLOW_KEY, []).append((obj.action, obj.translation_id, obj.at))
 
 
+def note_bulk_events(session: Session, action: str, count: int) -> None:
+    """Events written with one bulk INSERT (no ORM objects for `_note_events` to see), e.g. intake's."""
+    session.info.setdefault(FLOW_KEY, []).extend([(action, None, None)] * count)
+
+
 def _measure_flow(session: Session) -> None:
     """Before the commit, while SQL may still run: intake times of the translations concerned."""
     from service.models import Revision, Translation, as_utc

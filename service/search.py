@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 START, STOP = "\x02", "\x03"
@@ -70,6 +71,23 @@ def search(session: Session, locale: str, query: str, limit: int = 20) -> list[H
     else:
         rows = _pg_search(session, locale, words, limit)
     return [Hit(int(page_id), highlight(snippet or "")) for page_id, snippet in rows]
+
+
+def indexed(connection: Connection) -> Iterator[tuple[int, str, str, str]]:
+    """Every indexed page as (page id, locale, title, body), by page id: what export carries."""
+    if connection.dialect.name != "sqlite":
+        yield from connection.execute(text("SELECT page_id, locale, title, body FROM page_search ORDER BY page_id"))
+        return
+    locales = connection.scalars(text("SELECT DISTINCT locale FROM published_pages ORDER BY locale")).all()
+    for locale in locales:
+        table = fts_table(locale)
+        if connection.scalar(text("SELECT 1 FROM sqlite_master WHERE name = :table"), {"table": table}):
+            for page_id, title, body in connection.execute(text(f"SELECT rowid, title, body FROM {table}")):
+                yield page_id, locale, title, body
+
+
+def indexed_count(connection: Connection) -> int:
+    return sum(1 for _ in indexed(connection))
 
 
 def highlight(snippet: str) -> str:
