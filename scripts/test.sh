@@ -11,7 +11,7 @@ pg_port=${TARJAMA_TEST_PG_PORT:-54329}
 [[ $(id -u) -eq 0 ]] && chown postgres "$pg_dir"
 run_pg() { if [[ $(id -u) -eq 0 ]]; then su postgres -c "$*"; else bash -c "$*"; fi; }
 run_pg "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres >/dev/null"
-run_pg "$pg_bin/pg_ctl -D $pg_dir/data -o '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1' -l $pg_dir/log -w start >/dev/null"
+run_pg "$pg_bin/pg_ctl -D $pg_dir/data -o '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200' -l $pg_dir/log -w start >/dev/null"
 trap 'run_pg "$pg_bin/pg_ctl -D $pg_dir/data -m fast stop >/dev/null" || true; rm -rf "$pg_dir"' EXIT
 run_pg "$pg_bin/createdb -h 127.0.0.1 -p $pg_port -U postgres tarjama_test"
 # Both runs reach this server: the SQLite run for the SQLite -> PostgreSQL export/import test.

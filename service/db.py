@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,14 +16,27 @@ class Base(DeclarativeBase):
     pass
 
 
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _engines.add(engine)
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection this process opened: an engine dropped without
+    dispose() keeps its idle connections until the garbage collector finds it, and a
+    server's connection limit can be reached long before that (many apps in one process)."""
+    for engine in list(_engines):
+        engine.dispose()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

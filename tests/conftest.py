@@ -52,6 +52,16 @@ def metrics_dir(tmp_path_factory) -> Path:
     return metrics.configure(Settings(metrics_dir=tmp_path_factory.mktemp("metrics")))
 
 
+@pytest.fixture(autouse=True)
+def release_database_connections():
+    """Each test's apps and CLI runs make engines; close their pools when the test ends so
+    PostgreSQL's client limit is never reached over a long run."""
+    yield
+    from service.db import dispose_engines
+
+    dispose_engines()
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     executable = shutil.which("redis-server")
