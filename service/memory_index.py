@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -146,12 +147,11 @@ def near_matches(
     ids = session.scalars(text(" UNION ".join(parts) + f" LIMIT {CANDIDATE_CAP}"), params).all()
     if not ids:
         return []
-    counts = Counter(words)
     scores = {}
     for entry_id, source in session.execute(
         select(MemoryEntry.id, MemoryEntry.source_text).where(MemoryEntry.id.in_(ids))
     ):
-        score = _score(words, counts, tokens(source))
+        score = _score(words, tokens(source))
         if score >= THRESHOLD_PERCENT:
             scores[entry_id] = score
     if not scores:
@@ -180,22 +180,16 @@ def _stop_words(session: Session, source_locale: str) -> dict[str, int]:
     return _STOP_CACHE[key]
 
 
-def _score(words: list[str], counts: Counter, other: list[str]) -> int:
+def _score(words: list[str], other: list[str]) -> int:
+    """Word-level edit similarity in percent; 0 when it cannot reach the threshold.
+
+    rapidfuzz's Levenshtein (C++, bit-parallel) stops at the edit budget a 75% match allows:
+    scoring a few hundred candidates costs about a millisecond instead of tens.
+    """
     longer = max(len(words), len(other))
-    if sum((counts & Counter(other)).values()) < _at_least(longer):
-        return 0  # cannot reach 75%: skip the edit distance
-    return int(100 * (1 - _edits(words, other) / longer))
-
-
-def _edits(a: list[str], b: list[str]) -> int:
-    """Levenshtein distance over words."""
-    previous = list(range(len(b) + 1))
-    for i, word in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other)))
-        previous = current
-    return previous[-1]
+    budget = longer - _at_least(longer)
+    edits = Levenshtein.distance(words, other, score_cutoff=budget)
+    return int(100 * (1 - edits / longer)) if edits <= budget else 0
 
 
 def rebuild_due(session: Session, extra: dict[str, int] | None = None) -> list[str]:
