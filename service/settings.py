@@ -32,6 +32,7 @@ class Settings:
     mt_batch_size: int = 32
     mt_beam_size: int = 2
     mt_device: str = "cpu"
+    mt_threads: int = 0  # CTranslate2 threads per model; 0: one per core
     mt_posts_per_batch: int = 20
     mt_segments_per_batch: int = 1000
     worker_queues: tuple[str, ...] = ()  # empty: every queue (service/routing.py)
@@ -148,6 +149,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mt_batch_size=_int(env, "TARJAMA_MT_BATCH_SIZE", 32),
         mt_beam_size=_int(env, "TARJAMA_MT_BEAM_SIZE", 2),
         mt_device=_choice(env, "TARJAMA_MT_DEVICE", "cpu", {"cpu", "cuda", "auto"}),
+        mt_threads=_int(env, "TARJAMA_MT_THREADS", 0),
         mt_posts_per_batch=_int(env, "TARJAMA_MT_POSTS_PER_BATCH", 20),
         mt_segments_per_batch=_int(env, "TARJAMA_MT_SEGMENTS_PER_BATCH", 1000),
         worker_queues=tuple(x.strip() for x in env.get("TARJAMA_WORKER_QUEUES", "").split(",") if x.strip()),

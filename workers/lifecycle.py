@@ -48,7 +48,7 @@ def _setup_logging(loglevel=None, **_kwargs) -> None:
 
 
 def _select_queues(sender=None, instance=None, **_kwargs) -> None:
-    """Consume only the queues `TARJAMA_WORKER_QUEUES` selects (unless `-Q` was given)."""
+    """Consume only the queues `TARJAMA_WORKER_QUEUES` selects (when set, it decides, over `-Q`)."""
     from service import routing
 
     settings = _settings()

@@ -88,7 +88,10 @@ def _model(settings: Settings, source: str, target: str) -> LoadedModel:
 
             package = _find(settings, source, target)
             translator = ctranslate2.Translator(
-                str(Path(package.package_path) / "model"), device=device(settings), compute_type="auto"
+                str(Path(package.package_path) / "model"),
+                device=device(settings),
+                compute_type="auto",
+                intra_threads=settings.mt_threads or os.cpu_count() or 0,  # CTranslate2's default is 4
             )
             _loaded[key] = LoadedModel(translator, package.tokenizer, package.target_prefix or "")
         return _loaded[key]
