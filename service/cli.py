@@ -220,7 +220,7 @@ def resume() -> None:
     settings = _settings()
     with session_scope(_sessions(settings)) as session:
         work = [
-            (t.post_id, t.locale)
+            (t.post_id, t.locale, t.post.source_locale)
             for t in session.scalars(select(Translation).where(Translation.state == State.queued.value))
         ]
     click.echo(f"queued {dispatch.enqueue_translations(settings, work)} translations")

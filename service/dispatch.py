@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from functools import cache
 
+from service import routing
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,18 +25,19 @@ def _celery(settings: Settings):
     return make_celery(settings)
 
 
-def enqueue_translations(settings: Settings, work: Iterable[tuple[int, str]]) -> int:
-    """Queue one translate task per (post id, locale); returns how many were sent."""
+def enqueue_translations(settings: Settings, work: Iterable[tuple[int, str, str]]) -> int:
+    """Queue one translate task per (post id, locale, source locale), each on its pair's queue
+    (service/routing.py); returns how many were sent."""
     from workers.celery import TRANSLATE_TASK
 
-    work = list(work)
+    work = [(post_id, locale, routing.queue_for(settings, source, locale)) for post_id, locale, source in work]
     if not work:
         return 0
     celery = _celery(settings)
     try:
         with celery.producer_or_acquire() as producer, producer.batch():
-            for post_id, locale in work:
-                celery.send_task(TRANSLATE_TASK, args=[post_id, locale], producer=producer, retry=True)
+            for post_id, locale, queue in work:
+                celery.send_task(TRANSLATE_TASK, args=[post_id, locale], queue=queue, producer=producer, retry=True)
     except Exception as error:  # noqa: BLE001 - the sweep will retry; the request must not fail
         log.warning("could not queue %d translation task(s) %s: %s", len(work), work[:6], error)
         return 0

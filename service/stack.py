@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from service import metrics
+from service import metrics, routing
 from service.settings import Settings
 
 
@@ -120,7 +120,7 @@ def start_redis(
 
 
 def run_stack(settings: Settings, host: str, port: int) -> int:
-    """Run Redis (if none is configured), web, worker and beat until a signal or a child's exit.
+    """Run Redis (if none is configured), web, workers and beat until a signal or a child's exit.
 
     The signal handlers come first, so SIGTERM/SIGINT at any moment, start-up included, stops
     every child started so far (each in its own process group: its own children go too).
@@ -148,12 +148,12 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
         # machine it answers sooner than when every process imports its code at the same time.
         web = [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf", "--preload"]
         commands = {
-            "web": [*web, "--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"],
-            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "1"],
-            "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", beat_file],
+            "web": ([*web, "--bind", f"{host}:{port}", "--workers", "2", "service.app:create_app()"], {}),
+            **worker_commands(settings, celery),
+            "beat": ([*celery, "beat", "--loglevel", "INFO", "--schedule", beat_file], {}),
         }
-        for name, command in commands.items():
-            process = spawn(signals, children, name, command, env=env)
+        for name, (command, extra_env) in commands.items():
+            process = spawn(signals, children, name, command, env={**env, **extra_env})
             if name == "web":
                 _wait_for_port(host, port, process)
         subprocess.run([python, "-m", "service.cli", "resume"], env=env, check=False)
@@ -164,6 +164,25 @@ def run_stack(settings: Settings, host: str, port: int) -> int:
         return 0
     finally:
         _stop(children)
+
+
+def worker_commands(settings: Settings, celery: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """One worker per engine that serves a pair, each on its engine's queues (service/routing.py).
+
+    Apertium's quick drafts never wait behind a neural-MT batch. The Apertium worker runs one
+    process per core (each draft is a single-threaded Apertium pipeline); the Argos worker runs one
+    process, whose CTranslate2 threads use the cores, with one copy of each model in memory. The
+    first worker also serves the sweep and the index upkeep.
+    """
+    served = {name.split(".")[1] for name in routing.translation_queues(settings)}
+    cores = os.cpu_count() or 1
+    commands = {}
+    for engine in (engine for engine in routing.ENGINES if engine in served):
+        selectors = engine if commands else f"{engine},upkeep"
+        concurrency = 1 if engine == "argos" else cores
+        command = [*celery, "worker", "--loglevel", "INFO", "--concurrency", str(concurrency), "-n", f"{engine}@%h"]
+        commands[f"worker-{engine}"] = (command, {"TARJAMA_WORKER_QUEUES": selectors})
+    return commands
 
 
 def _wait_for_port(host: str, port: int, process: subprocess.Popen, timeout: float = 30) -> None:

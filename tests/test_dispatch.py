@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import redis
 
+from service import routing
 from service.app import create_app
 from tests.conftest import free_port, wait_for_port
 from tests.factories import submit
@@ -41,7 +42,8 @@ def test_all_of_a_posts_translation_tasks_go_to_redis_in_one_round_trip(settings
     # Redis read one request from the app (a pipeline of five pushes), plus this INFO.
     assert quiet_redis.info("stats")["total_reads_processed"] - reads == 2
     assert quiet_redis.info("commandstats")["cmdstat_lpush"]["calls"] - pushes == len(TARGETS)
-    assert quiet_redis.llen("celery") == 2 * len(TARGETS)
+    queues = [routing.queue_for(settings, "en", target) for target in TARGETS]  # one queue per pair
+    assert [quiet_redis.llen(queue) for queue in queues] == [2] * len(TARGETS)
 
 
 def test_a_post_is_stored_and_answered_when_redis_is_down(settings, people):

@@ -31,7 +31,7 @@ def test_submitting_queues_the_work_in_redis_after_commit(client, people, settin
     queue = redis.Redis.from_url(settings.redis_url)
     queue.flushdb()
     submit(client, people.editor, target_locales=["es", "de"])
-    assert queue.llen("celery") == 2
+    assert queue.llen("translate.apertium.en-es") == queue.llen("translate.argos.en-de") == 1  # one queue per pair
 
 
 def test_target_locales_and_same_title_give_a_second_slug(client, people):

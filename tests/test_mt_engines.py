@@ -2,6 +2,7 @@
 
 import pytest
 
+from service.settings import SettingsError, load_settings
 from workers import mt
 from workers.mt import EngineError, argos
 
@@ -39,7 +40,7 @@ def test_argos_is_deterministic_and_loads_each_model_once(settings):
     loaded = dict(argos._loaded)
     second = mt.translate_batch(settings, ["Heavy rain flooded the town."], "en", "de")
     assert first == second
-    assert argos._loaded == loaded and list(loaded) == [("en", "de")]
+    assert argos._loaded == loaded and list(loaded) == [("en", "de", "cpu")]
 
 
 def test_argos_pivots_through_english_when_no_direct_package(settings):
@@ -51,3 +52,24 @@ def test_argos_pivots_through_english_when_no_direct_package(settings):
 def test_argos_missing_package_names_the_fix(settings):
     with pytest.raises(EngineError, match="tarjama models install en ar"):
         mt.translate_batch(settings, ["Hi."], "en", "ar")
+
+
+def test_argos_gives_each_segment_its_own_translation_whatever_the_order_in_the_batch(settings):
+    texts = ["Heavy rain.", "The minister said on Tuesday that three new schools will open next year.", "Hi."]
+    forward = mt.translate_batch(settings, texts, "en", "de")
+    backward = mt.translate_batch(settings, texts[::-1], "en", "de")
+    assert forward == backward[::-1]
+
+
+def test_cuda_is_passed_to_ctranslate2_or_refused_with_a_sentence_saying_what_to_do(settings):
+    import ctranslate2
+
+    cuda = settings.with_(mt_device="cuda")
+    if ctranslate2.get_cuda_device_count() == 0:
+        with pytest.raises(EngineError, match="TARJAMA_MT_DEVICE is 'cuda', but CTranslate2 finds no CUDA GPU"):
+            mt.translate_batch(cuda, ["Heavy rain."], "en", "de")
+    else:
+        assert len(mt.translate_batch(cuda, ["Heavy rain."], "en", "de")) == 1
+        assert argos._loaded[("en", "de", "cuda")].translator.device == "cuda"
+    with pytest.raises(SettingsError, match="TARJAMA_MT_DEVICE must be one of auto, cpu, cuda, got 'gpu'"):
+        load_settings({"TARJAMA_MT_DEVICE": "gpu"})

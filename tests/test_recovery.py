@@ -3,7 +3,7 @@
 The worker, beat and Redis run as real processes with Tarjama's DEFAULT lease, heartbeat and
 sweep settings. The worker's whole process group (parent and pool child) is SIGKILLed while it
 drafts, three times, each time restarted; then Redis is killed and restarted without its queue.
-Every translation must end drafted exactly once (one `drafted` event, no engine call beyond one
+Every translation must end drafted exactly once (one `drafted` event, no drafting attempt beyond one
 per translation plus the ones the kills interrupted), within the 60 s target after the last fault.
 """
 
@@ -189,7 +189,9 @@ def test_killed_workers_and_an_emptied_redis_lose_nothing_and_draft_nothing_twic
         assert drafted_events == total and set(drafted) == {t.id for t in translations}
         assert all(len(t.segments) == len(t.revision.segments) for t in translations)
         engine_calls = sum(t.attempts for t in translations)
-    assert total <= engine_calls <= total + KILLS
+    # one attempt per translation, plus one for each lease a kill interrupted (a worker drafting
+    # several posts of one pair in one engine batch holds one lease per post)
+    assert total <= engine_calls <= total + len(killed)
     back = [(drafted[tid] - at).total_seconds() for tid, at in killed.values()]
     print(
         f"\n{total} translations, {engine_calls} engine calls; drafts killed mid-engine were drafted "

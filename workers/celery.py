@@ -5,18 +5,22 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
+from service import routing
 from service.settings import Settings, load_settings
 
 TRANSLATE_TASK = "tarjama.translate_post"
 SWEEP_TASK = "tarjama.sweep"
-WORK_QUEUE = "celery"
-# The sweep has its own queue, so "nothing waits in the work queue" means what it says.
-SWEEP_QUEUE = "tarjama.sweep"
+WORK_QUEUE = routing.DEFAULT_QUEUE
+SWEEP_QUEUE = routing.SWEEP_QUEUE
 MEMORY_TASK = "tarjama.memory_upkeep"
 
 
 def make_celery(settings: Settings) -> Celery:
-    """Reliable delivery: late acks, redelivery when a worker dies, JSON messages only."""
+    """Reliable delivery: late acks, redelivery when a worker dies, JSON messages only.
+
+    Translations travel on one queue per engine and pair (service/routing.py); a worker consumes
+    those `TARJAMA_WORKER_QUEUES` selects (`workers.lifecycle` applies the choice at start).
+    """
     celery = Celery("tarjama", broker=settings.effective_redis_url, include=["workers.tasks"])
     celery.conf.update(
         task_serializer="json",
@@ -29,7 +33,7 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         task_default_queue=WORK_QUEUE,
-        task_queues=(Queue(WORK_QUEUE), Queue(SWEEP_QUEUE)),
+        task_queues=tuple(Queue(name) for name in routing.all_queues(settings)),
         task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}},
         beat_schedule={
             "sweep-stuck-translations": {

@@ -8,6 +8,7 @@ holding the translation's lease (`workers/lease.py`) calls the engine and stores
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import memory, terms
 from service.db import session_scope
-from service.models import State, TranslatedSegment, Translation, TranslationEvent, utcnow
+from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
 from workers import fidelity, lease
 
@@ -173,8 +174,8 @@ def _mark_failed(
 
 
 def find_stuck(
-    sessions: sessionmaker[Session], settings: Settings, queue_is_empty: bool = True
-) -> list[tuple[int, str]]:
+    sessions: sessionmaker[Session], settings: Settings, queue_is_empty: bool | Callable[[str, str], bool] = True
+) -> list[tuple[int, str, str]]:
     """Translations to queue again: their worker died, or their queue message was lost.
 
     - translating, and the lease expired: nobody renewed it, so its worker is gone;
@@ -182,7 +183,9 @@ def find_stuck(
       still waiting behind others is not lost; Redis restarted empty, or a dead worker had
       taken it). A backlog postpones this until it drains; it never floods the queue.
     Each is set back to queued with its clock reset (one conditional write each, so two
-    sweeps never queue the same translation twice) and gets a `requeued` event.
+    sweeps never queue the same translation twice) and gets a `requeued` event. `queue_is_empty`
+    may say it per pair, `(source, locale) -> bool`: each pair has its own queue. Returns
+    (post id, locale, source locale), what `dispatch.enqueue_translations` routes by.
     """
     now = utcnow()
     cutoff = now - timedelta(seconds=settings.stuck_after_seconds)
@@ -197,12 +200,17 @@ def find_stuck(
         reasons["its queue message was lost"] = and_(
             Translation.state == State.queued.value, Translation.state_changed_at < cutoff
         )
+    pair_is_empty = queue_is_empty if callable(queue_is_empty) else lambda _source, _locale: True
     found = []
     with session_scope(sessions) as session:
         for reason, condition in reasons.items():
-            for tid, post_id, locale in session.execute(
-                select(Translation.id, Translation.post_id, Translation.locale).where(condition)
+            for tid, post_id, locale, source in session.execute(
+                select(Translation.id, Translation.post_id, Translation.locale, Post.source_locale)
+                .join(Post, Post.id == Translation.post_id)
+                .where(condition)
             ).all():
+                if reason == "its queue message was lost" and not pair_is_empty(source, locale):
+                    continue  # messages still wait in this pair's queue: it may well be one of them
                 requeue = (
                     update(Translation)
                     .where(Translation.id == tid, condition)
@@ -212,6 +220,6 @@ def find_stuck(
                     session.add(
                         TranslationEvent(translation_id=tid, action="requeued", detail=f"found stuck: {reason}")
                     )
-                    found.append((post_id, locale))
+                    found.append((post_id, locale, source))
         session.commit()
     return found

@@ -53,9 +53,26 @@ def load_context(
 
 def draft_batch(settings: Settings, texts: list[str], source: str, target: str, context: Context) -> list[Draft]:
     """Drafts for segments of one language pair, in one engine batch."""
-    protected = [protect.protect(text, target, list(context.terms), context.options, source) for text in texts]
-    results = mt.translate_scored(settings, [p.text for p in protected], source, target)
-    return [_finish(p, result, target, context) for p, result in zip(protected, results, strict=True)]
+    return draft_many(settings, [(texts, context)], source, target)[0]
+
+
+def draft_many(
+    settings: Settings, groups: list[tuple[list[str], Context]], source: str, target: str
+) -> list[list[Draft]]:
+    """Drafts for several posts of one pair (each with its own context) from ONE engine call.
+
+    The engine is fastest on large batches (workers/batching.py gathers the posts); protecting
+    and checking stay per post, since a post's context (its year) differs from another's.
+    """
+    protected = [
+        [protect.protect(text, target, list(context.terms), context.options, source) for text in texts]
+        for texts, context in groups
+    ]
+    results = iter(mt.translate_scored(settings, [p.text for group in protected for p in group], source, target))
+    return [
+        [_finish(p, next(results), target, context) for p in group]
+        for group, (_, context) in zip(protected, groups, strict=True)
+    ]
 
 
 def remembered_draft(source: str, text: str, target: str, context: Context) -> Draft:

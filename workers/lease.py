@@ -90,20 +90,31 @@ def renew(sessions: sessionmaker[Session], settings: Settings, translation_id: i
 @contextmanager
 def heartbeat(sessions: sessionmaker[Session], settings: Settings, translation_id: int, owner: str) -> Iterator[None]:
     """Renew the lease every `heartbeat_seconds` while the body (the engine call) runs."""
+    with heartbeat_many(sessions, settings, [(translation_id, owner)]):
+        yield
+
+
+@contextmanager
+def heartbeat_many(sessions: sessionmaker[Session], settings: Settings, held: list[tuple[int, str]]) -> Iterator[None]:
+    """One heartbeat thread for several leases (posts drafted in one engine batch)."""
     stop = threading.Event()
+    beating = dict(held)  # translation id -> owner
 
     def beat() -> None:
-        while not stop.wait(settings.heartbeat_seconds):
-            try:
-                if not renew(sessions, settings, translation_id, owner):
-                    log.warning(
-                        "translation %s: lease %s was taken over; the result will be dropped", translation_id, owner
-                    )
-                    return
-            except Exception as error:  # noqa: BLE001 - a missed beat is retried; the lease has slack
-                log.warning("translation %s: could not renew the drafting lease: %s", translation_id, error)
+        while beating and not stop.wait(settings.heartbeat_seconds):
+            for translation_id, owner in list(beating.items()):
+                try:
+                    if not renew(sessions, settings, translation_id, owner):
+                        log.warning(
+                            "translation %s: lease %s was taken over; the result will be dropped",
+                            translation_id,
+                            owner,
+                        )
+                        del beating[translation_id]
+                except Exception as error:  # noqa: BLE001 - a missed beat is retried; the lease has slack
+                    log.warning("translation %s: could not renew the drafting lease: %s", translation_id, error)
 
-    thread = threading.Thread(target=beat, name=f"lease-{translation_id}", daemon=True)
+    thread = threading.Thread(target=beat, name=f"lease-{held[0][0] if held else 0}", daemon=True)
     thread.start()
     try:
         yield

@@ -26,6 +26,7 @@ _beating: dict[str, threading.Event] = {}
 def connect() -> None:
     """Connect the handlers once (Celery signals are process-wide; connecting twice is a no-op)."""
     signals.setup_logging.connect(_setup_logging, weak=False)
+    signals.celeryd_after_setup.connect(_select_queues, weak=False)
     signals.worker_init.connect(_worker_init, weak=False)
     signals.worker_process_init.connect(_worker_init, weak=False)
     signals.worker_ready.connect(_start_heartbeat, weak=False)
@@ -44,6 +45,17 @@ def _settings() -> Settings:
 def _setup_logging(loglevel=None, **_kwargs) -> None:
     """Tarjama's format (text or JSON) for every line the worker logs, Celery's own included."""
     logs.configure(_settings(), "worker", level=loglevel or None)
+
+
+def _select_queues(sender=None, instance=None, **_kwargs) -> None:
+    """Consume only the queues `TARJAMA_WORKER_QUEUES` selects (when set, it decides, over `-Q`)."""
+    from service import routing
+
+    settings = _settings()
+    if settings.worker_queues and instance is not None:
+        queues = routing.worker_queues(settings)
+        instance.app.amqp.queues.select(queues)
+        log.info("worker %s consumes %d queues: %s", sender, len(queues), ", ".join(queues))
 
 
 def _worker_init(**_kwargs) -> None:

@@ -8,10 +8,11 @@ from functools import cache
 from kombu.exceptions import ChannelError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import routing
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
-from workers import drafting
-from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
+from workers import batching, drafting
+from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, app
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def _sessions() -> sessionmaker[Session]:
 
 @app.task(name=TRANSLATE_TASK)
 def translate_post(post_id: int, locale: str) -> str:
-    state = drafting.draft_translation(_sessions(), _settings(), post_id, locale)
+    state = batching.draft_waiting(_sessions(), _settings(), post_id, locale)
     log.log(logging.WARNING if state == "failed" else logging.INFO, "translation is now %s", state)
     return state
 
@@ -37,18 +38,26 @@ def translate_post(post_id: int, locale: str) -> str:
 def sweep() -> int:
     from service import dispatch
 
-    stuck = drafting.find_stuck(_sessions(), _settings(), queue_is_empty=_waiting_messages() == 0)
+    waiting = _waiting_messages(routing.translation_queues(_settings()))
+    stuck = drafting.find_stuck(
+        _sessions(),
+        _settings(),
+        queue_is_empty=lambda source, locale: waiting.get(routing.queue_for(_settings(), source, locale), 0) == 0,
+    )
     dispatch.enqueue_translations(_settings(), stuck)
     return len(stuck)
 
 
-def _waiting_messages() -> int:
-    """Messages waiting in the work queue (not yet taken by a worker)."""
+def _waiting_messages(queues: list[str]) -> dict[str, int]:
+    """Messages waiting in each translation queue (not yet taken by a worker)."""
+    counts = {}
     with app.connection_or_acquire() as connection:
-        try:
-            return connection.default_channel.queue_declare(queue=WORK_QUEUE, passive=True).message_count
-        except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
-            return 0
+        for queue in queues:
+            try:
+                counts[queue] = connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+            except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
+                counts[queue] = 0
+    return counts
 
 
 @app.task(name=MEMORY_TASK)

@@ -77,7 +77,7 @@ def create_post():
         post, created = intake.submit_post(session, g.user, payload, settings(), key)
     logs.bind(post_id=post.id)  # the rest of this request's log lines name the post
     if created:
-        dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
+        dispatch.enqueue_translations(settings(), [(post.id, t.locale, post.source_locale) for t in post.translations])
     response = jsonify(post_json(post))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_post", post_id=post.id)
@@ -139,7 +139,9 @@ def act_on_translation(translation_id: int, action: str):
     )
     session.commit()
     if action == "retry":
-        dispatch.enqueue_translations(settings(), [(translation.post_id, translation.locale)])
+        dispatch.enqueue_translations(
+            settings(), [(translation.post_id, translation.locale, translation.post.source_locale)]
+        )
     return jsonify(translation_json(translation))
 
 

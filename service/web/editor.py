@@ -91,7 +91,7 @@ def submit():
         values["target_locales"] = request.form.getlist("target_locales")
         return _desk_page(values, error), error.status
     db.commit()
-    dispatch.enqueue_translations(settings(), [(post.id, t.locale) for t in post.translations])
+    dispatch.enqueue_translations(settings(), [(post.id, t.locale, post.source_locale) for t in post.translations])
     flash(_("Submitted. Machine translation has started."), "success")
     return redirect(url_for(".desk")), 303
 
@@ -109,6 +109,8 @@ def retry(translation_id: int):
         flash(ui_message(error), "error")
         return redirect(url_for(".desk")), 303
     db.commit()
-    dispatch.enqueue_translations(settings(), [(translation.post_id, translation.locale)])
+    dispatch.enqueue_translations(
+        settings(), [(translation.post_id, translation.locale, translation.post.source_locale)]
+    )
     flash(_("Machine translation queued again."), "success")
     return redirect(url_for(".desk")), 303

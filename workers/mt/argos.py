@@ -22,7 +22,7 @@ from workers.mt import EngineError, Result
 
 PIVOT = "en"
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], LoadedModel] = {}
+_loaded: dict[tuple[str, str, str], LoadedModel] = {}
 
 
 @dataclass
@@ -81,17 +81,33 @@ def route(settings: Settings, source: str, target: str) -> list[tuple[str, str]]
 
 
 def _model(settings: Settings, source: str, target: str) -> LoadedModel:
-    key = (source, target)
+    key = (source, target, settings.mt_device)
     with _lock:
         if key not in _loaded:
             import ctranslate2
 
             package = _find(settings, source, target)
             translator = ctranslate2.Translator(
-                str(Path(package.package_path) / "model"), device=settings.mt_device, compute_type="auto"
+                str(Path(package.package_path) / "model"),
+                device=device(settings),
+                compute_type="auto",
+                intra_threads=settings.mt_threads or os.cpu_count() or 0,  # CTranslate2's default is 4
             )
             _loaded[key] = LoadedModel(translator, package.tokenizer, package.target_prefix or "")
         return _loaded[key]
+
+
+def device(settings: Settings) -> str:
+    """CTranslate2's device from `TARJAMA_MT_DEVICE`; a clear error when CUDA is asked for but absent."""
+    import ctranslate2
+
+    if settings.mt_device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise EngineError(
+            "TARJAMA_MT_DEVICE is 'cuda', but CTranslate2 finds no CUDA GPU on this machine (no NVIDIA "
+            "driver, or a CTranslate2 build without CUDA): set TARJAMA_MT_DEVICE=cpu, or 'auto' to use a "
+            "GPU only where there is one"
+        )
+    return settings.mt_device
 
 
 def translate_batch(texts: list[str], source: str, target: str, settings: Settings) -> list[str]:
@@ -116,18 +132,7 @@ def translate_scored(texts: list[str], source: str, target: str, settings: Setti
 def _translate_hop(settings: Settings, texts: list[str], source: str, target: str) -> tuple[list[str], list[float]]:
     model = _model(settings, source, target)
     tokens = [model.tokenizer.encode(text) for text in texts]
-    longest = max((len(t) for t in tokens), default=1)
-    prefix = [[model.target_prefix]] * len(tokens) if model.target_prefix else None
-    results = model.translator.translate_batch(
-        tokens,
-        target_prefix=prefix,
-        max_batch_size=settings.mt_batch_size,
-        beam_size=settings.mt_beam_size,
-        max_decoding_length=min(512, longest * 2 + 10),
-        min_decoding_length=1,
-        replace_unknowns=True,
-        return_scores=True,
-    )
+    results = _decode(settings, model, tokens)
     outputs, scores = [], []
     for text, result in zip(texts, results, strict=True):
         hypothesis = result.hypotheses[0]
@@ -137,3 +142,32 @@ def _translate_hop(settings: Settings, texts: list[str], source: str, target: st
         # with length_penalty 1 (the default) the score is the mean log-probability per token
         scores.append(math.exp(result.scores[0]) if text and result.scores else 1.0)
     return outputs, scores
+
+
+def _decode(settings: Settings, model: LoadedModel, tokens: list[list[str]]) -> list[Any]:
+    """CTranslate2 batches of similar length, each with its own decoding limit.
+
+    A batch decodes until its last hypothesis ends, at most `max_decoding_length` steps: with
+    one limit for a whole call (many posts' segments, workers/batching.py) a runaway hypothesis
+    of a short sentence could run to twice the longest sentence of every post.
+    """
+    order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
+    size = max(1, settings.mt_batch_size)
+    results: list[Any] = [None] * len(tokens)
+    for start in range(0, len(order), size):
+        chunk = order[start : start + size]
+        batch = [tokens[index] for index in chunk]
+        longest = max((len(t) for t in batch), default=1)
+        decoded = model.translator.translate_batch(
+            batch,
+            target_prefix=[[model.target_prefix]] * len(batch) if model.target_prefix else None,
+            max_batch_size=size,
+            beam_size=settings.mt_beam_size,
+            max_decoding_length=min(512, longest * 2 + 10),
+            min_decoding_length=1,
+            replace_unknowns=True,
+            return_scores=True,
+        )
+        for index, result in zip(chunk, decoded, strict=True):
+            results[index] = result
+    return results

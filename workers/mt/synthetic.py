@@ -186,3 +186,11 @@ def _zip_dir(root: Path, archive: Path) -> None:
 def remove_installed(packages_dir: Path) -> None:
     """Delete every installed package directory (test clean-up helper)."""
     shutil.rmtree(packages_dir, ignore_errors=True)
+
+
+def ensure_installed(settings, archives: Path, source: str, target: str, size: ModelSize = TINY) -> None:
+    """Build and install a package for the pair unless one is installed (benchmarks keep theirs)."""
+    from workers.mt import argos
+
+    if not any(p.from_code == source and p.to_code == target for p in argos.installed_packages(settings)):
+        argos.install_file(settings, build_package(archives, source, target, size=size))
