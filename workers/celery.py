@@ -13,6 +13,7 @@ WORK_QUEUE = "celery"
 # The sweep has its own queue, so "nothing waits in the work queue" means what it says.
 SWEEP_QUEUE = "tarjama.sweep"
 MEMORY_TASK = "tarjama.memory_upkeep"
+EMBARGO_TASK = "tarjama.lift_embargoes"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -40,6 +41,8 @@ def make_celery(settings: Settings) -> Celery:
                 "options": {"expires": 300.0},
             },
             "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
+            # Embargoed posts go live within a minute of their time, with fresh caches and sitemaps.
+            "lift-embargoes": {"task": EMBARGO_TASK, "schedule": 20.0, "options": {"expires": 60.0}},
         },
         worker_hijack_root_logger=False,
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
-from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
+from workers.celery import EMBARGO_TASK, MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,18 @@ def _waiting_messages() -> int:
             return connection.default_channel.queue_declare(queue=WORK_QUEUE, passive=True).message_count
         except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
             return 0
+
+
+@app.task(name=EMBARGO_TASK)
+def lift_embargoes() -> int:
+    """Posts whose embargo ended: their pages are visible now; refresh the caches that list them."""
+    from service import embargo
+    from service.db import session_scope
+
+    with session_scope(_sessions()) as session:
+        lifted = embargo.lift_due(session)
+        session.commit()
+    return len(lifted)
 
 
 @app.task(name=MEMORY_TASK)
