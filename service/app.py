@@ -54,7 +54,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         security,
     )
     from service.web import glossary as glossary_pages
-    from service.web.desk_corrections import bp as desk_corrections
     from service.web.memory_views import bp as memory_pages
 
     database.init_app(app, settings)
@@ -70,7 +69,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(editor.bp)
-    app.register_blueprint(desk_corrections)
     app.register_blueprint(review_queue.bp)
     app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(memory_pages)

@@ -228,3 +228,44 @@ def test_two_editors_editing_the_same_revision_one_wins_the_other_gets_409(app, 
         numbers = session.scalars(select(Revision.number).where(Revision.post_id == post["id"])).all()
         assert sorted(numbers) == list(range(1, ROUNDS + 2))
         assert session.scalar(select(func.count()).select_from(PostEvent)) == ROUNDS
+
+
+def test_the_desk_edits_with_a_form_and_asks_before_withdrawing(app, people, sessions, settings):
+    from tests.factories import page_token, sign_in
+
+    client = app.test_client()
+    post = submit(client, people.editor, target_locales=["es"]).get_json()
+    sign_in(client, "editor")
+    form = client.get(f"/editor/posts/{post['id']}/edit").get_data(as_text=True)
+    assert 'name="revision" value="1"' in form and "City opens three new schools" in form
+    token = page_token(client, f"/editor/posts/{post['id']}/edit")
+    fields = {
+        "csrf_token": token,
+        "revision": "1",
+        "title": "City opens four new schools",
+        "lede": "The schools will take 1,200 pupils from September.",
+        "body": client.get(f"/api/v1/posts/{post['id']}", headers=people.editor.auth).get_json() and "",
+        "format": "html",
+        "target_locales": ["es"],
+    }
+    with sessions() as session:
+        fields["body"] = session.scalar(select(Revision.body_source).where(Revision.post_id == post["id"]))
+    assert client.post(f"/editor/posts/{post['id']}/edit", data={**fields, "csrf_token": ""}).status_code == 400
+    saved = client.post(f"/editor/posts/{post['id']}/edit", data=fields)
+    assert saved.status_code == 303
+    edited = client.get(f"/api/v1/posts/{post['id']}", headers=people.editor.auth).get_json()
+    assert (edited["title"], edited["revision"], edited["slug"]) == ("City opens four new schools", 2, post["slug"])
+    stale = client.post(f"/editor/posts/{post['id']}/edit", data={**fields, "title": "Another title"})
+    assert stale.status_code == 409 and "someone else edited this post" in stale.get_data(as_text=True)
+
+    # Withdraw: the desk's link leads to a question; only its form withdraws.
+    question = client.get(f"/editor/posts/{post['id']}/withdraw")
+    assert question.status_code == 200 and "Readers will get a notice" in question.get_data(as_text=True)
+    assert client.get(f"/en/posts/{post['slug']}").status_code == 200
+    token = page_token(client, f"/editor/posts/{post['id']}/withdraw")
+    assert client.post(f"/editor/posts/{post['id']}/withdraw", data={"csrf_token": token}).status_code == 303
+    assert client.get(f"/en/posts/{post['slug']}").status_code == 410
+    assert client.get(f"/editor/posts/{post['id']}/delete").status_code == 200  # the question; only admins may answer
+    denied = client.post(f"/editor/posts/{post['id']}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "only admins can delete posts" in denied.get_data(as_text=True)
+    assert client.get(f"/api/v1/posts/{post['id']}", headers=people.editor.auth).status_code == 200

@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from service import corrections, dispatch, withdrawal
 from service.errors import DomainError
 from service.models import Post, Role
+from service.web import editor
 from service.web.auth import role_required
 from service.web.database import get_session, settings
 from service.web.editor import _form_payload
 from service.web.labels import ui_message
 
-bp = Blueprint("desk_corrections", __name__, url_prefix="/editor/posts")
+bp = Blueprint("posts", __name__, url_prefix="/posts")
+editor.bp.register_blueprint(bp)  # under the desk: /editor/posts/..., endpoints editor.posts.*
 editor_only = role_required(Role.editor, Role.admin)
 ACTIONS = ("withdraw", "restore", "delete")
 
@@ -95,15 +97,19 @@ def edit(post_id: int):
     return redirect(url_for("editor.desk")), 303
 
 
-@bp.get("/<int:post_id>/<any(withdraw, restore, delete):action>")
+@bp.get("/<int:post_id>/<action>")
 @editor_only
 def confirm(post_id: int, action: str):
+    if action not in ACTIONS:
+        abort(404)
     return render_template("editor/confirm.html", post=_post(post_id), action=action)
 
 
-@bp.post("/<int:post_id>/<any(withdraw, restore, delete):action>")
+@bp.post("/<int:post_id>/<action>")
 @editor_only
 def act(post_id: int, action: str):
+    if action not in ACTIONS:
+        abort(404)
     session, post = get_session(), _post(post_id)
     try:
         if action == "delete":
