@@ -253,7 +253,13 @@ def approve(session: Session, translation: Translation, user: User) -> None:
     terms.approve_names(session, translation.post, translation.locale)
     publishing.publish(session, translation)
     translation.correction = False
-    record(translation, user, "published")
+    # Which revision of the original this published version translates (the post's history shows it).
+    revision = translation.revision.number
+    translation.events.append(
+        TranslationEvent(
+            actor_id=user.id, action="published", detail=f"revision {revision}", data={"revision": revision}
+        )
+    )
 
 
 def reject(session: Session, translation: Translation, user: User, comment: object) -> None:

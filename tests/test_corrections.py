@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.models import PostEvent, Revision
-from tests.factories import submit
+from tests.factories import sign_in, submit
 from workers import mt
 from workers.drafting import draft_translation
 
@@ -63,7 +63,7 @@ def page_text(client, locale: str, slug: str) -> str:
 
 
 def test_one_edited_sentence_of_a_hundred_is_the_only_one_machine_translated_again(
-    client, people, sessions, settings, engine_texts
+    app, client, people, sessions, settings, engine_texts
 ):
     post = published(client, people, sessions, settings, edits={10: HUMAN})
     es = client.get(f"/api/v1/translations/{post['translations'][0]['id']}", headers=people.maria.auth).get_json()
@@ -95,6 +95,11 @@ def test_one_edited_sentence_of_a_hundred_is_the_only_one_machine_translated_aga
     assert changed["carried_over"] is False and changed["previous_source"] == SENTENCES[EDITED]
     assert ["removed", "Tuesday"] in changed["source_diff"] and ["added", "Wednesday"] in changed["source_diff"]
     assert sum(not s["carried_over"] for s in draft["segments"]) == 1
+    translator = app.test_client()
+    sign_in(translator, "maria")
+    side_by_side = translator.get(f"/review/{draft['id']}").get_data(as_text=True)
+    assert side_by_side.count("Changed in this revision") == 1 and "New in this revision" not in side_by_side
+    assert "<del>Tuesday</del><ins>Wednesday</ins>" in side_by_side
 
     # While the correction is reviewed, readers keep the approved Spanish text, told that the original changed.
     html = page_text(client, "es", post["slug"])
@@ -110,11 +115,17 @@ def test_one_edited_sentence_of_a_hundred_is_the_only_one_machine_translated_aga
     status = client.get(f"/api/v1/posts/{post['id']}", headers=people.editor.auth).get_json()
     assert status["published"]["es"] == {"revision": 2, "current": True, "withdrawn": False}
     assert [(e["action"], e["by"], e["revision"]) for e in status["history"]] == [("edited", "editor", 2)]
+    history = client.get(f"/api/v1/translations/{draft['id']}", headers=people.maria.auth).get_json()["history"]
+    assert [e["revision"] for e in history if e["action"] == "published"] == [1, 2]
 
 
-def test_moved_and_new_sentences(client, people, sessions, settings, engine_texts):
+def test_moved_and_new_sentences_and_the_correction_is_reviewed_first(
+    app, client, people, sessions, settings, engine_texts
+):
     sentences = SENTENCES[:8]
     post = published(client, people, sessions, settings, sentences=sentences)
+    waiting = submit(client, people.editor, target_locales=["es"]).get_json()  # drafted before the correction
+    draft_translation(sessions, settings, waiting["id"], "es")
     engine_texts.clear()
     moved = [
         sentences[0],
@@ -136,6 +147,13 @@ def test_moved_and_new_sentences(client, people, sessions, settings, engine_text
     draft = client.get(f"/api/v1/translations/{post['translations'][0]['id']}", headers=people.maria.auth).get_json()
     assert [s["carried_over"] for s in draft["segments"]] == [True] * 6 + [False] + [True] * 2
     assert "previous_source" not in draft["segments"][6]
+    translator = app.test_client()
+    sign_in(translator, "maria")
+    queue = translator.get("/review").get_data(as_text=True)
+    correction, other = draft["id"], waiting["translations"][0]["id"]
+    assert queue.index(f'data-translation="{correction}"') < queue.index(f'data-translation="{other}"')
+    assert "Correction" in queue
+    assert "New in this revision" in translator.get(f"/review/{correction}").get_data(as_text=True)
 
 
 def test_withdraw_while_reviewing_hides_the_locale_until_the_correction_is_approved(client, people, sessions, settings):

@@ -396,7 +396,13 @@ def translation_json(translation: Translation) -> dict:
     drafts = {s.position: s for s in translation.segments}
     segments = [segment_json(drafts[s.position], s) for s in translation.revision.segments if s.position in drafts]
     history = [
-        {"action": e.action, "by": e.actor.username if e.actor else None, "at": iso(e.at), "detail": e.detail}
+        {
+            "action": e.action,
+            "by": e.actor.username if e.actor else None,
+            "at": iso(e.at),
+            "detail": e.detail,
+            **({"revision": e.data["revision"]} if e.data and "revision" in e.data else {}),
+        }
         for e in translation.events
     ]
     return {**translation_summary(translation), "engine": translation.engine, "segments": segments, "history": history}
