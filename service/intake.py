@@ -141,6 +141,7 @@ def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
         tags=clean["tags"],
         categories=clean["categories"],
         published_at=clean["published_at"],
+        embargoed=clean["published_at"] > utcnow(),
         created_by_id=user.id,
     )
     revision = _revision(post, clean, extraction)

@@ -22,6 +22,11 @@ def locale_name(locale: str) -> str:
     return Locale.parse(locale).get_display_name(locale) or locale
 
 
+def language_in(language: str, locale: str) -> str:
+    """A language's name as `locale` writes it (`inglés` on a Spanish page)."""
+    return Locale.parse(language).get_language_name(locale) or language
+
+
 def og_locale(locale: str) -> str:
     """Open Graph wants language_TERRITORY (fa_IR); CLDR's likely subtags give the territory."""
     from babel.core import get_global

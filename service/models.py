@@ -88,6 +88,11 @@ class Post(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The number of the current revision: edits move it on with a conditional write (one of two racing edits wins).
+    revision_number: Mapped[int] = mapped_column(Integer, default=1)
+    # Dated in the future when stored: hidden until then; the beat task lifts it and refreshes caches.
+    embargoed: Mapped[bool] = mapped_column(default=False, index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     terms: Mapped[list[PostTerm]] = relationship(order_by="PostTerm.position", cascade="all, delete-orphan")
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="post", order_by="Revision.number", cascade="all, delete-orphan"
@@ -157,7 +162,11 @@ class Translation(Base):
     state_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     post: Mapped[Post] = relationship(back_populates="translations")
-    revision: Mapped[Revision] = relationship()
+    # A correction of a translation published before: reviewed first.
+    correction: Mapped[bool] = mapped_column(default=False)
+    # The revision the draft rows belong to (a new revision is aligned with it when drafted again).
+    drafted_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
     claimed_by: Mapped[User | None] = relationship()
     segments: Mapped[list[TranslatedSegment]] = relationship(
         back_populates="translation", order_by="TranslatedSegment.position", cascade="all, delete-orphan"
@@ -181,6 +190,8 @@ class TranslatedSegment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    carried_over: Mapped[bool] = mapped_column(default=False)  # kept from the previous revision's draft
+    previous_source: Mapped[str | None] = mapped_column(Text)  # an edited segment's source before the edit
     translation: Mapped[Translation] = relationship(back_populates="segments")
 
 
@@ -220,7 +231,32 @@ class PublishedPage(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The post's publication date, copied here so that listings sort on one table's index.
     listed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Withdrawn pages answer 410; reason "withdrawn" (an editor) or "correction" (until approved).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(20))
     post: Mapped[Post] = relationship()
+
+
+class PostSlug(Base):
+    """A slug a post had before an edit changed it: readers following an old link get a 301."""
+
+    __tablename__ = "post_slugs"
+    slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+
+
+class PostEvent(Base):
+    """The audit history of a post: edits, withdrawals, restores, deletion (kept after a delete)."""
+
+    __tablename__ = "post_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(Integer, index=True)  # no foreign key: the record outlives the post
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[User | None] = relationship()
 
 
 class PageTerm(Base):
@@ -290,7 +326,19 @@ class Term(Base):
     def display_name(self, locale: str) -> str:
         if locale == self.source_locale:
             return self.name
-        return next((t.name for t in self.translations if t.locale == locale), self.name)
+        return next((t.name for t in self.translations if t.locale == locale and t.origin != "mt"), self.name)
+
+    def slug_in(self, locale: str) -> str:
+        """The locale's own slug, if a translator gave it one; the source slug otherwise."""
+        return next(
+            (t.slug for t in self.translations if t.locale == locale and t.origin != "mt" and t.slug), self.slug
+        )
+
+    def draft_name(self, locale: str) -> str:
+        """The name in `locale` as translators see it, reviewed or not ("" when there is none)."""
+        if locale == self.source_locale:
+            return self.name
+        return next((t.name for t in self.translations if t.locale == locale), "")
 
 
 class TermTranslation(Base):
@@ -300,8 +348,9 @@ class TermTranslation(Base):
     term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"))
     locale: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(120))
-    origin: Mapped[str] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(10))  # mt (unreviewed: never shown to readers), human
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    slug: Mapped[str | None] = mapped_column(String(100))  # the locale's own slug; the source slug still works
     term: Mapped[Term] = relationship(back_populates="translations")
 
 

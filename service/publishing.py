@@ -113,6 +113,8 @@ def _store_page(session: Session, post: Post, locale: str, revision_id: int, ren
     page.body_html = rendered.body_html
     page.summary = rendered.summary
     page.updated_at = now
+    if page.withdrawn_reason == "correction":  # the correction is approved: the page is back
+        page.withdrawn_at = page.withdrawn_reason = None
     session.flush()
     site.list_post(session, post.id)
     search.index_page(session, page.id, locale, rendered.title, rendered.body_text)

@@ -13,6 +13,7 @@ from service import confidence
 from service.models import Post, Role, State, Translation, User
 
 QUEUE_STATES = (
+    State.outdated.value,
     State.awaiting_review.value,
     State.in_review.value,
     State.rejected.value,
@@ -21,7 +22,7 @@ QUEUE_STATES = (
     State.translating.value,
     State.published.value,
 )
-DEFAULT_STATES = (State.awaiting_review.value, State.in_review.value, State.rejected.value)
+DEFAULT_STATES = (State.outdated.value, State.awaiting_review.value, State.in_review.value, State.rejected.value)
 
 
 @dataclass
@@ -91,4 +92,5 @@ def review_queue(
     items.sort(key=lambda item: (item.waiting_since, item.translation.id), reverse=newest_first)
     if weakest_first:  # stable: equally weak drafts keep their waiting order; unscored ones last
         items.sort(key=lambda item: (item.confidence is None, item.confidence or 0.0))
+    items.sort(key=lambda item: not item.translation.correction)  # corrections of published pages first
     return items, counts

@@ -25,13 +25,14 @@ from typing import NoReturn
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from service import characters, glossary, memory, publishing, qa
+from service import characters, glossary, memory, publishing, qa, terms
 from service.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from service.models import Role, State, TranslatedSegment, Translation, TranslationEvent, User, as_utc, utcnow
 from service.segments import normalise
 
 # A published translation can be claimed again to correct it; approving re-publishes it.
-CLAIMABLE = {State.awaiting_review.value, State.rejected.value, State.published.value}
+# An outdated translation is a correction drafted after the original was edited.
+CLAIMABLE = {State.awaiting_review.value, State.rejected.value, State.published.value, State.outdated.value}
 
 
 def record(translation: Translation, actor: User | None, action: str, detail: str | None = None) -> None:
@@ -249,8 +250,16 @@ def approve(session: Session, translation: Translation, user: User) -> None:
         raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
     record(translation, user, "approved")
     memory.store_approved(session, translation, user)
+    terms.approve_names(session, translation.post, translation.locale)
     publishing.publish(session, translation)
-    record(translation, user, "published")
+    translation.correction = False
+    # Which revision of the original this published version translates (the post's history shows it).
+    revision = translation.revision.number
+    translation.events.append(
+        TranslationEvent(
+            actor_id=user.id, action="published", detail=f"revision {revision}", data={"revision": revision}
+        )
+    )
 
 
 def reject(session: Session, translation: Translation, user: User, comment: object) -> None:

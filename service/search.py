@@ -61,6 +61,15 @@ def index_page(session: Session, page_id: int, locale: str, title: str, body: st
         _pg_index(session, page_id, locale, title, body)
 
 
+def remove_page(session: Session, page_id: int, locale: str) -> None:
+    """Drop a page from the index (a deleted post)."""
+    if _dialect(session) == "sqlite":
+        if session.scalar(text("SELECT 1 FROM sqlite_master WHERE name = :table"), {"table": fts_table(locale)}):
+            session.execute(text(f"DELETE FROM {fts_table(locale)} WHERE rowid = :page_id"), {"page_id": page_id})
+    else:
+        session.execute(text("DELETE FROM page_search WHERE page_id = :page_id"), {"page_id": page_id})
+
+
 def search(session: Session, locale: str, query: str, limit: int = 20) -> list[Hit]:
     """Pages of `locale` containing every word of the query, best first."""
     words = re.findall(r"\w+", query)[:12]

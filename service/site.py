@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Select, delete, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session, contains_eager
 
-from service.models import PageTerm, Post, PostTerm, PublishedPage, Term, as_utc
+from service.models import PageTerm, Post, PostTerm, PublishedPage, Term, as_utc, utcnow
 
 CURSOR_TIME = "%Y%m%dT%H%M%S%f"
 
@@ -54,12 +54,29 @@ class Listing:
 def visible() -> Select:
     """Published pages readers may see, with their post. Every reader query starts here.
 
-    Today every stored PublishedPage is public; embargo and withdrawal belong in this function
-    (the listing indexes lead with locale/term then listed_at, so `listed_at <= now` stays a range).
+    Not withdrawn (the page or the whole post), and dated now or earlier: an embargoed post is
+    invisible everywhere until its time (the listing indexes lead with locale/term then listed_at,
+    so `listed_at <= now` stays a range).
     """
     return (
-        select(PublishedPage).join(Post, Post.id == PublishedPage.post_id).options(contains_eager(PublishedPage.post))
+        select(PublishedPage)
+        .join(Post, Post.id == PublishedPage.post_id)
+        .options(contains_eager(PublishedPage.post))
+        .where(PublishedPage.listed_at <= utcnow(), PublishedPage.withdrawn_at.is_(None), Post.withdrawn_at.is_(None))
     )
+
+
+def withdrawn_page(session: Session, locale: str, slug: str) -> PublishedPage | None:
+    """A page readers may not see because it was withdrawn (410 Gone, not 404)."""
+    query = (
+        select(PublishedPage)
+        .join(Post, Post.id == PublishedPage.post_id)
+        .where(PublishedPage.locale == locale, Post.slug == slug, PublishedPage.listed_at <= utcnow())
+    )
+    page = session.scalars(query).one_or_none()
+    if page is not None and (page.withdrawn_at is not None or page.post.withdrawn_at is not None):
+        return page
+    return None
 
 
 def in_locale(locale: str) -> Select:

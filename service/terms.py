@@ -95,8 +95,10 @@ def store_machine_names(session: Session, names: dict[int, str], locale: str) ->
     cache.bump(session, [locale])
 
 
-def rename(session: Session, term: Term, locale: str, name: str, user: User) -> TermTranslation:
-    """A translator sets a term's display name in one of their languages."""
+def rename(
+    session: Session, term: Term, locale: str, name: str, user: User, slug: str | None = None
+) -> TermTranslation:
+    """A translator sets a term's display name in one of their languages (and, if given, its slug there)."""
     if not user.can_translate(locale):
         raise Forbidden(N_("you do not translate into %(locale)s"), params={"locale": locale})
     characters.refuse_unstorable(name, "name")
@@ -110,8 +112,58 @@ def rename(session: Session, term: Term, locale: str, name: str, user: User) -> 
         session.add(translation)
     translation.name, translation.origin, translation.updated_at = name, "human", utcnow()
     session.flush()
+    if slug is not None:
+        _give_slug(session, translation, slug)
     cache.bump(session, [locale])
     return translation
+
+
+def approve_names(session: Session, post: Post, locale: str) -> None:
+    """A translator approved the post in `locale`, names included: readers may see them now."""
+    approved = False
+    for link in post.terms:
+        for translation in link.term.translations:
+            if translation.locale == locale and translation.origin == "mt":
+                translation.origin, translation.updated_at = "human", utcnow()
+                approved = True
+    if approved:
+        session.flush()
+        cache.bump(session, [locale])
+
+
+def _give_slug(session: Session, translation: TermTranslation, wanted: str) -> None:
+    """The locale's own slug ("" for none: the source slug serves); the source slug then answers 301."""
+    term = translation.term
+    slug = slug_for(wanted) if wanted.strip() else ""
+    if not slug or slug == term.slug:
+        translation.slug = None
+        return
+    taken = session.scalar(
+        select(Term.id).where(Term.kind == term.kind, Term.slug == slug, Term.id != term.id)
+    ) or session.scalar(
+        select(TermTranslation.id)
+        .join(Term, Term.id == TermTranslation.term_id)
+        .where(
+            Term.kind == term.kind,
+            TermTranslation.locale == translation.locale,
+            TermTranslation.slug == slug,
+            TermTranslation.id != translation.id,
+        )
+    )
+    if taken:
+        raise InvalidInput(
+            N_("the address %(slug)s is used by another tag or category"), field="slug", params={"slug": repr(slug)}
+        )
+    translation.slug = slug
+
+
+def by_locale_slug(session: Session, kind: str, locale: str, slug: str) -> Term | None:
+    """A term by the slug its reviewed name has in `locale`."""
+    return session.scalar(
+        select(Term)
+        .join(TermTranslation, TermTranslation.term_id == Term.id)
+        .where(Term.kind == kind, TermTranslation.locale == locale, TermTranslation.slug == slug)
+    )
 
 
 def all_terms(session: Session) -> list[Term]:

@@ -249,6 +249,7 @@ def test_every_newsroom_form_refuses_a_missing_csrf_token(client, app, people, d
                     "term_id": 1,
                     "locale": "es",
                     "entry_id": 1,
+                    "post_id": 1,
                 },
             ),
             data={"name": "x"},
@@ -265,7 +266,7 @@ def test_every_newsroom_page_checks_the_role(client, app, people, drafts, userna
     ]
     assert len(pages) >= 5
     for rule in pages:
-        url = _fill(rule.rule, {"translation_id": drafts["es"]})
+        url = _fill(rule.rule, {"translation_id": drafts["es"], "post_id": 1, "action": "withdraw"})
         allowed = role in ROLE_OF_BLUEPRINT[rule.endpoint.split(".")[0]]
         assert client.get(url).status_code == (200 if allowed else 403), (username, url)
     token = page_token(client, "/login")

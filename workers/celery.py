@@ -13,6 +13,7 @@ SWEEP_TASK = "tarjama.sweep"
 WORK_QUEUE = routing.DEFAULT_QUEUE
 SWEEP_QUEUE = routing.SWEEP_QUEUE
 MEMORY_TASK = "tarjama.memory_upkeep"
+EMBARGO_TASK = "tarjama.lift_embargoes"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -44,6 +45,8 @@ def make_celery(settings: Settings) -> Celery:
                 "options": {"expires": 300.0},
             },
             "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
+            # Embargoed posts go live within a minute of their time, with fresh caches and sitemaps.
+            "lift-embargoes": {"task": EMBARGO_TASK, "schedule": 20.0, "options": {"expires": 60.0}},
         },
         worker_hijack_root_logger=False,
     )

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import memory, terms
+from service import memory, revisions, terms
 from service.db import session_scope
 from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
@@ -46,6 +46,10 @@ class Job:
     ready: dict[int, fidelity.Draft]  # index in `sources` -> draft that needs no engine
     term_names: list[tuple[int, str]]  # (term id, source name)
     context: fidelity.Context = field(default_factory=fidelity.Context)
+    revision_id: int | None = None
+    correction: bool = False  # drafted again after an edit of the original: it is reviewed as a correction
+    carried: dict[int, int | None] = field(default_factory=dict)  # index -> who last edited the kept draft
+    previous_source: dict[int, str] = field(default_factory=dict)  # index -> an edited segment's old source
 
     @property
     def pending(self) -> list[str]:
@@ -94,11 +98,23 @@ def start(sessions: sessionmaker[Session], settings: Settings, post_id: int, loc
             sources=[(segment.position, segment.source_text) for segment in translation.revision.segments],
             ready={},
             term_names=[(term.id, term.name) for term in terms.untranslated(translation.post, locale)],
+            revision_id=translation.revision_id,
+            correction=translation.correction,
         )
+        _carry_over(session, job, translation)
         session.commit()
     job.context = fidelity.load_context(sessions, settings, post_id, source_locale, locale)
     _fill_from_memory(sessions, job)
     return job
+
+
+def _carry_over(session: Session, job: Job, translation: Translation) -> None:
+    """After an edit of the original, unchanged segments keep their translation (service/revisions.py)."""
+    carried = revisions.carry_over(session, translation)
+    for index, kept in carried.kept.items():
+        job.ready[index] = fidelity.Draft(kept.text, list(kept.warnings or []), kept.confidence, kept.origin)
+        job.carried[index] = kept.updated_by_id
+    job.previous_source = carried.previous_source
 
 
 def _fill_from_memory(sessions: sessionmaker[Session], job: Job) -> None:
@@ -106,6 +122,8 @@ def _fill_from_memory(sessions: sessionmaker[Session], job: Job) -> None:
     with session_scope(sessions) as session:
         remembered = memory.exact_matches(session, job.source_locale, job.locale, [text for _, text in job.sources])
     for index, text in remembered.items():
+        if index in job.ready:
+            continue
         source = job.sources[index][1]
         job.ready[index] = fidelity.remembered_draft(source, text, job.locale, job.context)
 
@@ -121,12 +139,14 @@ def store(
         translation = _translation(session, job.post_id, job.locale)
         if translation is None:
             return "missing"
-        if not lease.finish(session, translation, job.owner, State.awaiting_review, engine=engine_name, error=None):
+        state = State.outdated if job.correction else State.awaiting_review
+        values = {"engine": engine_name, "error": None, "drafted_revision_id": job.revision_id}
+        if not lease.finish(session, translation, job.owner, state, **values):
             return translation.state  # the lease was lost (this worker stalled): the other result counts
         for old in list(translation.segments):
             session.delete(old)
         session.flush()
-        for (position, _source), draft in zip(job.sources, drafts, strict=True):
+        for index, ((position, _source), draft) in enumerate(zip(job.sources, drafts, strict=True)):
             session.add(
                 TranslatedSegment(
                     translation_id=translation.id,
@@ -135,9 +155,12 @@ def store(
                     origin=draft.origin,
                     warnings=draft.warnings,
                     confidence=draft.confidence,
+                    carried_over=index in job.carried,
+                    updated_by_id=job.carried.get(index),
+                    previous_source=job.previous_source.get(index),
                 )
             )
-        from_memory = sum(1 for draft in job.ready.values() if draft.origin == "tm")
+        from_memory = sum(1 for index, draft in job.ready.items() if draft.origin == "tm" and index not in job.carried)
         detail, figures = memory.drafting_summary(from_memory, len(job.pending), engine_name, seconds)
         translation.events.append(TranslationEvent(action="drafted", detail=detail, data=figures))
         session.commit()

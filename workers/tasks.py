@@ -12,7 +12,7 @@ from service import routing
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import batching, drafting
-from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, app
+from workers.celery import EMBARGO_TASK, MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, app
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,18 @@ def _waiting_messages(queues: list[str]) -> dict[str, int]:
             except ChannelError:  # the queue does not exist: Redis lost it, or nothing was ever queued
                 counts[queue] = 0
     return counts
+
+
+@app.task(name=EMBARGO_TASK)
+def lift_embargoes() -> int:
+    """Posts whose embargo ended: their pages are visible now; refresh the caches that list them."""
+    from service import embargo
+    from service.db import session_scope
+
+    with session_scope(_sessions()) as session:
+        lifted = embargo.lift_due(session)
+        session.commit()
+    return len(lifted)
 
 
 @app.task(name=MEMORY_TASK)

@@ -13,10 +13,23 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import accounts, dispatch, intake, logs, memory, review, tmx, xliff
+from service import (
+    accounts,
+    audit,
+    corrections,
+    dispatch,
+    intake,
+    logs,
+    memory,
+    review,
+    revisions,
+    tmx,
+    withdrawal,
+    xliff,
+)
 from service.db import session_scope
 from service.errors import DomainError, Forbidden, InvalidInput, NotFound
-from service.models import MemoryEntry, Post, Role, State, Translation, User, as_utc
+from service.models import MemoryEntry, Post, Role, State, Translation, User, as_utc, utcnow
 from service.web.database import get_session, settings
 from service.web.labels import warning_label
 from service.web.openapi import OPENAPI
@@ -89,10 +102,53 @@ def create_post():
 def get_post(post_id: int):
     if g.user.role == Role.reader:
         raise Forbidden("readers cannot see the newsroom's posts")
+    return jsonify(post_json(_post(post_id)))
+
+
+def _post(post_id: int) -> Post:
     post = get_session().get(Post, post_id)
     if post is None:
         raise NotFound(f"post {post_id} does not exist")
+    return post
+
+
+@bp.patch("/posts/<int:post_id>")
+@token_required
+def edit_post(post_id: int):
+    """A correction: a new revision of the same post; only changed segments are translated again."""
+    session = get_session()
+    if g.user.role not in (Role.editor, Role.admin):
+        raise Forbidden("only editors and admins can edit posts")
+    post = _post(post_id)
+    edit = corrections.edit_post(session, post, g.user, json_body(), settings())
+    session.commit()
+    dispatch.enqueue_translations(settings(), edit.queue)
     return jsonify(post_json(post))
+
+
+@bp.post("/posts/<int:post_id>/<any(withdraw, restore):action>")
+@token_required
+def withdraw_post(post_id: int, action: str):
+    session, post = get_session(), _post(post_id)
+    change = withdrawal.withdraw if action == "withdraw" else withdrawal.restore
+    payload = json_body()
+    unknown = sorted(set(payload) - {"locales"})
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r}; allowed: locales", field=unknown[0])
+    change(session, post, g.user, payload.get("locales"))
+    session.commit()
+    return jsonify(post_json(post))
+
+
+@bp.delete("/posts/<int:post_id>")
+@token_required
+def delete_post(post_id: int):
+    session = get_session()
+    if g.user.role != Role.admin:
+        raise Forbidden("only admins can delete posts")
+    withdrawal.delete_post(session, _post(post_id), g.user)
+    session.commit()
+    return "", 204
 
 
 @bp.get("/translations")
@@ -269,6 +325,8 @@ def iso(moment: datetime) -> str:
 
 def post_json(post: Post) -> dict:
     revision = post.current_revision
+    session = get_session()
+    published = corrections.published_versions(session, post.id)
     return {
         "id": post.id,
         "slug": post.slug,
@@ -281,7 +339,17 @@ def post_json(post: Post) -> dict:
         "revision": revision.number,
         "segments": len(revision.segments),
         "url": url_for("reader.post_page", locale=post.source_locale, slug=post.slug),
+        "embargoed": as_utc(post.published_at) > utcnow(),
+        "withdrawn": post.withdrawn_at is not None,
+        "published": {
+            locale: {"revision": number, "current": number == revision.number, "withdrawn": gone}
+            for locale, (number, gone) in sorted(published.items())
+        },
         "translations": [translation_summary(t) for t in post.translations],
+        "history": [
+            {"action": e.action, "by": e.actor.username if e.actor else None, "at": iso(e.at), **(e.data or {})}
+            for e in audit.history(session, post.id)
+        ],
     }
 
 
@@ -294,6 +362,8 @@ def translation_summary(translation: Translation) -> dict:
         "error": translation.error,
         "claimed_by": translation.claimed_by.username if translation.claimed_by else None,
         "review_comment": translation.review_comment,
+        "revision": translation.revision.number,
+        "correction": translation.correction,
         "updated_at": iso(translation.state_changed_at),
         "url": url_for("api.get_translation", translation_id=translation.id),
         "page": url_for("reader.post_page", locale=translation.locale, slug=translation.post.slug)
@@ -312,6 +382,15 @@ def segment_json(segment, source) -> dict:
         "warnings": segment.warnings,
         "confidence": segment.confidence,
         "version": segment.version,
+        "carried_over": segment.carried_over,
+        **(
+            {
+                "previous_source": segment.previous_source,
+                "source_diff": [list(op) for op in revisions.word_diff(segment.previous_source, source.source_text)],
+            }
+            if segment.previous_source is not None
+            else {}
+        ),
     }
 
 
@@ -319,7 +398,13 @@ def translation_json(translation: Translation) -> dict:
     drafts = {s.position: s for s in translation.segments}
     segments = [segment_json(drafts[s.position], s) for s in translation.revision.segments if s.position in drafts]
     history = [
-        {"action": e.action, "by": e.actor.username if e.actor else None, "at": iso(e.at), "detail": e.detail}
+        {
+            "action": e.action,
+            "by": e.actor.username if e.actor else None,
+            "at": iso(e.at),
+            "detail": e.detail,
+            **({"revision": e.data["revision"]} if e.data and "revision" in e.data else {}),
+        }
         for e in translation.events
     ]
     return {**translation_summary(translation), "engine": translation.engine, "segments": segments, "history": history}

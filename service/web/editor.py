@@ -114,3 +114,7 @@ def retry(translation_id: int):
     )
     flash(_("Machine translation queued again."), "success")
     return redirect(url_for(".desk")), 303
+
+
+# The desk's correction pages (edit, withdraw, restore, delete) live under this blueprint: /editor/posts/...
+from service.web import desk_corrections  # noqa: E402, F401

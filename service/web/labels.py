@@ -6,7 +6,7 @@ from babel.numbers import format_percent
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from service import confidence
+from service import confidence, revisions
 from service.errors import DomainError
 from service.l10n import native_digits
 
@@ -81,6 +81,7 @@ EVENT_LABELS = {
     "published": _l("published"),
     "rejected": _l("rejected"),
     "xliff_imported": _l("XLIFF file imported"),
+    "outdated": _l("the original was edited: translated again where it changed"),
 }
 
 
@@ -108,4 +109,5 @@ def init_app(app) -> None:
         block_label=block_label,
         origin_label=origin_label,
         event_label=event_label,
+        word_diff=revisions.word_diff,
     )

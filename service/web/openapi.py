@@ -37,7 +37,41 @@ OPENAPI = {
                 (400, 401, 403, 413, 422),
             )
         },
-        "/posts/{id}": {"get": _op("A post with its per-locale states", params=[_ID])},
+        "/posts/{id}": {
+            "get": _op(
+                "A post with its per-locale states, the revision each locale's page shows (and whether it is current),"
+                " and its audit history",
+                params=[_ID],
+            ),
+            "patch": _op(
+                "Edit the original: a new revision of the same post (no change: 200, no revision). Unchanged"
+                " segments keep their translation; only changed and new ones are translated again. Send the"
+                " revision you edited: an edit that lost a race gets 409",
+                body="PostEdit",
+                params=[_ID],
+                errors=(401, 403, 404, 409, 413, 422),
+            ),
+            "delete": _op("Delete the post and its translations (admins)", "204", params=[_ID]),
+        },
+        **{
+            f"/posts/{{id}}/{action}": {
+                "post": {
+                    **_op(
+                        f"{summary}: the whole post, or only the locales listed",
+                        params=[_ID],
+                        errors=(401, 403, 404, 422),
+                    ),
+                    "requestBody": {
+                        "required": False,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Locales"}}},
+                    },
+                }
+            }
+            for action, summary in (
+                ("withdraw", "Withdraw: readers get 410 Gone and no listing, feed, sitemap or search shows it"),
+                ("restore", "Restore withdrawn pages"),
+            )
+        },
         "/translations": {
             "get": _op(
                 "Translations, filtered",
@@ -127,6 +161,41 @@ OPENAPI = {
                     "target_locales": {"type": "array", "items": {"type": "string"}},
                     "published_at": {"type": "string", "format": "date-time"},
                 },
+            },
+            "PostEdit": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "revision": {"type": "integer", "description": "the revision number you edited"},
+                    "title": {"type": "string", "maxLength": 300},
+                    "lede": {"type": "string", "maxLength": 2000},
+                    "body": {"type": "string"},
+                    "format": {"enum": ["text", "html", "markdown"]},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "categories": {"type": "array", "items": {"type": "string"}},
+                    "author": {"type": "string"},
+                    "target_locales": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "may add languages, not drop them",
+                    },
+                    "published_at": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "in the future: hidden from readers until then (embargo)",
+                    },
+                    "slug": {"type": "string", "description": "a new address; the old one answers 301"},
+                    "while_reviewing": {
+                        "enum": ["keep", "withdraw"],
+                        "default": "keep",
+                        "description": "what readers of a translated locale get until its correction is approved",
+                    },
+                },
+            },
+            "Locales": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"locales": {"type": "array", "items": {"type": "string"}}},
             },
             "SegmentEdit": {
                 "type": "object",

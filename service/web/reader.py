@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service import l10n, search, site, sitemap, terms
 from service.cache import EVERY_LOCALE
-from service.models import Post, PublishedPage
+from service.models import Post, PostSlug, PublishedPage, Revision
 from service.web.database import get_session, settings
 from service.web.i18n import machine_time
 from service.web.page_cache import cached, page_cache
@@ -41,6 +41,7 @@ def _reader_helpers() -> dict:
         "site_locales": settings().locales,
         "source_locale": settings().source_locale,
         "og_locale": l10n.og_locale,
+        "language_in": l10n.language_in,
         "atom_time": atom_time,
     }
 
@@ -116,19 +117,51 @@ def post_page(locale: str, slug: str):
         tags=terms.terms_of(post, "tag"),
         categories=terms.terms_of(post, "category"),
         alternates=site.alternate_locales(get_session(), post.id),
+        updated=_source_update(page),
     )
 
 
+def _source_update(page: PublishedPage):
+    """When the original was edited after the revision this page shows (None when the page is current)."""
+    if page.locale == page.post.source_locale:
+        return None
+    latest = (
+        get_session()
+        .execute(
+            select(Revision.id, Revision.created_at)
+            .where(Revision.post_id == page.post_id)
+            .order_by(Revision.number.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    return latest.created_at if latest and latest.id != page.revision_id else None
+
+
 def _missing_post(locale: str, slug: str):
-    post = get_session().scalar(select(Post).where(Post.slug == slug))
+    session = get_session()
+    moved = session.scalar(select(Post.slug).join(PostSlug, PostSlug.post_id == Post.id).where(PostSlug.slug == slug))
+    if moved:
+        return redirect(url_for(".post_page", locale=locale, slug=moved), 301)
+    if site.withdrawn_page(session, locale, slug) is not None:
+        return render_template("withdrawn.html", locale=locale), 410
+    post = session.scalar(select(Post).where(Post.slug == slug))
     pages = site.alternates(get_session(), post.id) if post else []
     return render_template("not_found.html", locale=locale, alternates=pages), 404
 
 
-def _archive(locale: str, kind: str, slug: str):
-    term = terms.by_slug(get_session(), kind, slug)
+def _term(locale: str, kind: str, slug: str):
+    """The term at this address: its locale's own slug, or the source slug (then 301 to the locale's)."""
+    term = terms.by_slug(get_session(), kind, slug) or terms.by_locale_slug(get_session(), kind, locale, slug)
     if term is None:
         abort(404)
+    return term
+
+
+def _archive(locale: str, kind: str, slug: str):
+    term = _term(locale, kind, slug)
+    if term.slug_in(locale) != slug:
+        return redirect(url_for(f".{kind}", locale=locale, slug=term.slug_in(locale)), 301)
     listing = _listing(locale, term)
     name = term.display_name(locale)
     heading = _("Posts tagged “%(name)s”", name=name) if kind == "tag" else _("Posts in %(name)s", name=name)
@@ -184,7 +217,7 @@ def feed(locale: str):
 @bp.get("/<locale>/tag/<slug>/feed.xml")
 @by_locale
 def tag_feed(locale: str, slug: str):
-    term = terms.by_slug(get_session(), "tag", slug) or abort(404)
+    term = _term(locale, "tag", slug)
     pages = site.newest(get_session(), locale, 20, term)
     title = f"{settings().site_name}: {term.display_name(locale)}"
     return _feed(locale, pages, title, request.url, url_for(".tag", locale=locale, slug=slug, _external=True))

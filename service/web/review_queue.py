@@ -69,6 +69,8 @@ def editor(translation_id: int):
         "review/editor.html",
         translation=translation,
         rows=rows,
+        post_terms=[link.term for link in translation.post.terms],
+        correction=any(s.carried_over for s in translation.segments),
         can_edit=_can_edit(translation),
         translators=translators,
         warning_label=warning_label,
@@ -174,11 +176,14 @@ def rename_term(term_id: int, locale: str):
     db = get_session()
     term = db.get(Term, term_id) or abort(404)
     try:
-        terms.rename(db, term, locale, request.form.get("name", ""), g.user)
+        terms.rename(db, term, locale, request.form.get("name", ""), g.user, request.form.get("slug"))
     except DomainError as error:
         db.rollback()
         flash(ui_message(error), "error")
         return redirect(url_for(".term_names")), 303
     db.commit()
     flash(_("Name saved."), "success")
+    back = request.form.get("next", "")
+    if back.startswith("/review/") and "//" not in back:  # from a translation's editor: back there
+        return redirect(back), 303
     return redirect(url_for(".term_names")), 303
