@@ -13,6 +13,7 @@ WORK_QUEUE = "celery"
 # The sweep has its own queue, so "nothing waits in the work queue" means what it says.
 SWEEP_QUEUE = "tarjama.sweep"
 MEMORY_TASK = "tarjama.memory_upkeep"
+SIGNALS_TASK = "tarjama.deliver_signals"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -30,7 +31,7 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         task_default_queue=WORK_QUEUE,
         task_queues=(Queue(WORK_QUEUE), Queue(SWEEP_QUEUE)),
-        task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}},
+        task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}, SIGNALS_TASK: {"queue": SWEEP_QUEUE}},
         beat_schedule={
             "sweep-stuck-translations": {
                 "task": SWEEP_TASK,
@@ -40,6 +41,12 @@ def make_celery(settings: Settings) -> Celery:
                 "options": {"expires": 300.0},
             },
             "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
+            # The webhook and e-mail outbox (service/webhooks.py, service/mail.py).
+            "deliver-signals": {
+                "task": SIGNALS_TASK,
+                "schedule": float(settings.signals_interval_seconds),
+                "options": {"expires": 60.0},
+            },
         },
         worker_hijack_root_logger=False,
     )

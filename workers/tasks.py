@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import drafting
-from workers.celery import MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
+from workers.celery import MEMORY_TASK, SIGNALS_TASK, SWEEP_TASK, TRANSLATE_TASK, WORK_QUEUE, app
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +58,11 @@ def memory_upkeep() -> int:
     from service.db import session_scope
 
     return memory_index.upkeep(lambda: session_scope(_sessions()))
+
+
+@app.task(name=SIGNALS_TASK)
+def deliver_signals() -> int:
+    """Drain the outbox: due webhook deliveries, then waiting e-mail copies of notifications."""
+    from service import mail, webhooks
+
+    return webhooks.deliver_due(_sessions(), _settings()) + mail.send_pending(_sessions(), _settings())
