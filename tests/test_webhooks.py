@@ -87,6 +87,11 @@ def wait_for(condition, what: str, log_path, timeout: float = 90):
         time.sleep(0.2)
 
 
+def _all_delivered(sessions) -> bool:
+    with session_scope(sessions) as session:
+        return {d.state for d in session.query(WebhookDelivery)} == {"delivered"}
+
+
 def test_events_are_delivered_signed_and_a_failing_receiver_is_retried(stack):
     settings, sessions, people, log_path = stack
     steady, flaky = Receiver(), Receiver(failures=2)
@@ -107,6 +112,7 @@ def test_events_are_delivered_signed_and_a_failing_receiver_is_retried(stack):
     assert client.post(f"/api/v1/translations/{es}/approve", headers=people.maria.auth).status_code == 200
     wait_for(lambda: "translation.published" in steady.events(), "the publication's webhook", log_path)
     wait_for(lambda: len(flaky.received) == 3, "two retries of the failing receiver", log_path)
+    wait_for(lambda: _all_delivered(sessions), "the worker logging the last answer", log_path)
 
     assert sorted(steady.events()) == sorted(every)  # ar has no model: translation.failed
     for headers, body in steady.received + flaky.received:
