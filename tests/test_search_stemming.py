@@ -54,3 +54,47 @@ def test_the_same_stemmer_runs_at_index_and_query_time():
     assert stemming.stem("Schulen", "de") == stemming.stem("Schule", "de")
     assert stemming.stem("كتابهم", "ar") == stemming.stem("كتاب", "ar")
     assert stemming.stems("Schools, opened", "xx") == "schools opened"  # no stemmer: lower-cased words
+
+
+def test_upgrading_sqlite_restems_an_existing_index(tmp_path):
+    """An archive indexed before stemming is searchable by stems after `tarjama init` (SQLite)."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from service.migrate import alembic_config
+    from service.settings import Settings
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'old.db'}", data_dir=tmp_path)
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(settings)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0008_signals")
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+            connection.execute(
+                text(
+                    "INSERT INTO published_pages (id, post_id, revision_id, locale, title, lede_html, body_html,"
+                    " summary, published_at, updated_at, listed_at) VALUES (7, 1, 1, 'en', 'New berths', '', '',"
+                    " '', '2026-01-01', '2026-01-01', '2026-01-01')"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE VIRTUAL TABLE page_search_en USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')"
+                )
+            )
+            connection.execute(
+                text("INSERT INTO page_search_en (rowid, title, body) VALUES (7, 'New berths', 'Ships dock.')")
+            )
+            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            from sqlalchemy.orm import Session
+
+            from service import search
+
+            hits = search.search(Session(bind=connection), "en", "berth docking")
+            assert [hit.page_id for hit in hits] == [7]
+            assert list(search.indexed(connection)) == [(7, "en", "New berths", "Ships dock.")]
+    finally:
+        engine.dispose()
