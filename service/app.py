@@ -38,9 +38,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
     from service.web import (
+        admin,
         api,
         auth,
         database,
+        discussion,
         editor,
         errors,
         guard,
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(review_queue.bp)
     app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(memory_pages)
+    app.register_blueprint(discussion.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(observability.bp)
     app.register_blueprint(reader.bp)

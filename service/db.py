@@ -49,10 +49,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    from service import metrics
+    from service import metrics, signals
 
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     metrics.track_flow(factory)  # translation events are counted whichever process commits them
+    signals.track(factory)  # ... and become notifications and webhook deliveries in their transaction
     return factory
 
 

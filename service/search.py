@@ -1,8 +1,10 @@
 """Full-text search over published pages, per locale, ranked, with highlighted snippets.
 
 Each locale is searched on its own, so a query ranks only that locale's matches:
-- SQLite: one FTS5 table per locale (`page_search_<locale>`, rowid = page id, bm25 ranking,
-  `snippet()`), made when the locale's first page is indexed.
+- SQLite: one FTS5 table per locale (`page_search_<locale>`, rowid = page id, bm25 ranking),
+  made when the locale's first page is indexed. It indexes the words' stems
+  (`service/stemming.py`, Snowball per language) and keeps the original title and body
+  unindexed for export and for the snippet, which is cut and highlighted here.
 - PostgreSQL: one table `page_search` (page id, locale, text, tsvector) with a GIN index on
   (locale, document) (btree_gin). Ranking every match of a very common word costs as much as
   there are matches, so the query ranks the `CANDIDATES` most recently published matches
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
+
+from service import stemming
 
 START, STOP = "\x02", "\x03"
 CANDIDATES = 100
@@ -77,9 +81,32 @@ def search(session: Session, locale: str, query: str, limit: int = 20) -> list[H
         return []
     if _dialect(session) == "sqlite":
         rows = _sqlite_search(session, locale, words, limit)
-    else:
-        rows = _pg_search(session, locale, words, limit)
+        return [Hit(int(page_id), highlight(cut_snippet(body or "", words, locale))) for page_id, body in rows]
+    rows = _pg_search(session, locale, words, limit)
     return [Hit(int(page_id), highlight(snippet or "")) for page_id, snippet in rows]
+
+
+def cut_snippet(body: str, words: list[str], locale: str, size: int = 20) -> str:
+    """About `size` words of the body around its first match, every matching word marked.
+
+    A word matches when its stem is one of the query's stems, as in the index.
+    """
+    wanted = {stemming.stem(word, locale) for word in words}
+    tokens = [m for m in stemming.WORD.finditer(body)]
+    hits = [i for i, m in enumerate(tokens) if stemming.stem(m.group(), locale) in wanted]
+    if not tokens:
+        return ""
+    first = max(0, (hits[0] if hits else 0) - size // 4)
+    last = min(len(tokens), first + size) - 1
+    start, end = tokens[first].start() if first else 0, tokens[last].end()
+    pieces, cursor = [], start
+    for i in hits:
+        if first <= i <= last:
+            match = tokens[i]
+            pieces += [body[cursor : match.start()], START, match.group(), STOP]
+            cursor = match.end()
+    pieces.append(body[cursor:end])
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(body.rstrip()) else "")
 
 
 def indexed(connection: Connection) -> Iterator[tuple[int, str, str, str]]:
@@ -108,14 +135,24 @@ def _sqlite_index(session: Session, page_id: int, locale: str, title: str, body:
     table = fts_table(locale)
     session.execute(
         text(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(title, body, tokenize='{analyzer(locale).fts5_tokenizer}')"
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            f"title UNINDEXED, body UNINDEXED, title_stems, body_stems, tokenize='{analyzer(locale).fts5_tokenizer}')"
         )
     )
     if not new:
         session.execute(text(f"DELETE FROM {table} WHERE rowid = :page_id"), {"page_id": page_id})
     session.execute(
-        text(f"INSERT INTO {table} (rowid, title, body) VALUES (:page_id, :title, :body)"),
-        {"page_id": page_id, "title": title, "body": body},
+        text(
+            f"INSERT INTO {table} (rowid, title, body, title_stems, body_stems) "
+            "VALUES (:page_id, :title, :body, :title_stems, :body_stems)"
+        ),
+        {
+            "page_id": page_id,
+            "title": title,
+            "body": body,
+            "title_stems": stemming.stems(title, locale),
+            "body_stems": stemming.stems(body, locale),
+        },
     )
 
 
@@ -125,10 +162,10 @@ def _sqlite_search(session: Session, locale: str, words: list[str], limit: int):
         return []
     return session.execute(
         text(
-            f"SELECT rowid, snippet({table}, 1, '{START}', '{STOP}', '…', 20) FROM {table} "
-            f"WHERE {table} MATCH :match ORDER BY bm25({table}, 10.0, 1.0) LIMIT :limit"
+            f"SELECT rowid, body FROM {table} "
+            f"WHERE {table} MATCH :match ORDER BY bm25({table}, 0.0, 0.0, 10.0, 1.0) LIMIT :limit"
         ),
-        {"match": " ".join(f'"{word}"' for word in words), "limit": limit},
+        {"match": " ".join(f'"{stemming.stem(word, locale)}"' for word in words), "limit": limit},
     )
 
 

@@ -56,12 +56,22 @@ def test_reader_and_newsroom_pages_have_no_html_errors(settings, people, session
     }.items():
         client_for = newsroom if name != "login" else app.test_client()
         (tmp_path / f"{name}.html").write_bytes(client_for.get(path).get_data())
+    token = page_token(newsroom, f"/review/{translation['id']}")
+    comment = {"csrf_token": token, "body": "@editor <b>check</b> this", "position": "1"}
+    newsroom.post(f"/translations/{translation['id']}/comments", data=comment)
     sign_in(newsroom, "editor")
     assert page_token(newsroom, "/editor")
+    (tmp_path / "notifications.html").write_bytes(newsroom.get("/notifications").get_data())
+    (tmp_path / "discussion.html").write_bytes(newsroom.get(f"/translations/{translation['id']}/comments").get_data())
     (tmp_path / "desk.html").write_bytes(newsroom.get("/editor").get_data())
     token = page_token(newsroom, "/glossary")
     newsroom.post("/glossary", data={"csrf_token": token, "source_term": "Meta", "target_locale": "*", "keep": "yes"})
     (tmp_path / "glossary.html").write_bytes(newsroom.get("/glossary").get_data())
+
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    (tmp_path / "models.html").write_bytes(admin.get("/admin/models").get_data())
+    (tmp_path / "webhooks.html").write_bytes(admin.get("/admin/webhooks").get_data())
 
     files = sorted(str(path) for path in tmp_path.glob("*.html"))
     result = subprocess.run(

@@ -14,6 +14,7 @@ WORK_QUEUE = routing.DEFAULT_QUEUE
 SWEEP_QUEUE = routing.SWEEP_QUEUE
 MEMORY_TASK = "tarjama.memory_upkeep"
 EMBARGO_TASK = "tarjama.lift_embargoes"
+SIGNALS_TASK = "tarjama.deliver_signals"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -35,7 +36,7 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         task_default_queue=WORK_QUEUE,
         task_queues=tuple(Queue(name) for name in routing.all_queues(settings)),
-        task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}},
+        task_routes={SWEEP_TASK: {"queue": SWEEP_QUEUE}, SIGNALS_TASK: {"queue": SWEEP_QUEUE}},
         beat_schedule={
             "sweep-stuck-translations": {
                 "task": SWEEP_TASK,
@@ -47,6 +48,12 @@ def make_celery(settings: Settings) -> Celery:
             "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
             # Embargoed posts go live within a minute of their time, with fresh caches and sitemaps.
             "lift-embargoes": {"task": EMBARGO_TASK, "schedule": 20.0, "options": {"expires": 60.0}},
+            # The webhook and e-mail outbox (service/webhooks.py, service/mail.py).
+            "deliver-signals": {
+                "task": SIGNALS_TASK,
+                "schedule": float(settings.signals_interval_seconds),
+                "options": {"expires": 60.0},
+            },
         },
         worker_hijack_root_logger=False,
     )

@@ -12,7 +12,7 @@ from service import routing
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from workers import batching, drafting
-from workers.celery import EMBARGO_TASK, MEMORY_TASK, SWEEP_TASK, TRANSLATE_TASK, app
+from workers.celery import EMBARGO_TASK, MEMORY_TASK, SIGNALS_TASK, SWEEP_TASK, TRANSLATE_TASK, app
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +79,11 @@ def memory_upkeep() -> int:
     from service.db import session_scope
 
     return memory_index.upkeep(lambda: session_scope(_sessions()))
+
+
+@app.task(name=SIGNALS_TASK)
+def deliver_signals() -> int:
+    """Drain the outbox: due webhook deliveries, then waiting e-mail copies of notifications."""
+    from service import mail, webhooks
+
+    return webhooks.deliver_due(_sessions(), _settings()) + mail.send_pending(_sessions(), _settings())

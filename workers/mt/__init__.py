@@ -22,6 +22,10 @@ class EngineError(RuntimeError):
     """The engine cannot translate this pair (missing model or package) or crashed."""
 
 
+class MissingModel(EngineError):
+    """Nothing installed translates this pair: an admin can fix it on the Models page."""
+
+
 @dataclass
 class Result:
     text: str

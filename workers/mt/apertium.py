@@ -56,13 +56,13 @@ def translate_batch(texts: list[str], source: str, target: str, settings: Settin
 
 def translate_scored(texts: list[str], source: str, target: str, settings: Settings) -> list:
     """Translations with the engine's confidence: the share of words Apertium knew in every hop."""
-    from workers.mt import EngineError, Result
+    from workers.mt import MissingModel, Result
 
     if (source, target) not in MODES:
         pairs = ", ".join(f"{s}-{t}" for s, t in MODES)
-        raise EngineError(f"Apertium has no {source}-{target} pair here (it has {pairs})")
+        raise MissingModel(f"Apertium has no {source}-{target} pair here (it has {pairs})")
     if shutil.which("apertium") is None:
-        raise EngineError(f"apertium not found: {INSTALL_HINT}")
+        raise MissingModel(f"apertium not found: {INSTALL_HINT}")
     modes = MODES[(source, target)]
     blocks = [_to_markup(text) for text in texts]
     unknown: list[list[str]] = [[] for _ in texts]
@@ -135,12 +135,12 @@ def _shell(script: str, data: str, mode: str) -> str:
 @cache
 def _pipeline(mode: str) -> tuple[str, str]:
     """The mode's commands (as `apertium -f html` runs them), split after the analyser."""
-    from workers.mt import EngineError
+    from workers.mt import MissingModel
 
     prefix = Path(shutil.which("apertium") or "/usr/bin/apertium").resolve().parent.parent
     mode_file = prefix / "share" / "apertium" / "modes" / f"{mode}.mode"
     if not mode_file.exists():
-        raise EngineError(f"Apertium mode {mode} is not installed ({INSTALL_HINT})")
+        raise MissingModel(f"Apertium mode {mode} is not installed ({INSTALL_HINT})")
     script = subprocess.run(
         ["apertium-wblank-mode", str(mode_file)], capture_output=True, text=True, check=True
     ).stdout.strip()

@@ -18,7 +18,7 @@ from typing import Any
 from service.protect import strip_tokens
 from service.segments import PLACEHOLDER
 from service.settings import Settings
-from workers.mt import EngineError, Result
+from workers.mt import MissingModel, Result
 
 PIVOT = "en"
 _lock = threading.Lock()
@@ -74,7 +74,7 @@ def route(settings: Settings, source: str, target: str) -> list[tuple[str, str]]
         return [(source, target)]
     if PIVOT not in (source, target) and _find(settings, source, PIVOT) and _find(settings, PIVOT, target):
         return [(source, PIVOT), (PIVOT, target)]
-    raise EngineError(
+    raise MissingModel(
         f"no Argos package installed for {source}->{target}: run 'tarjama models install {source} {target}' "
         f"(or 'tarjama models install --file PATH.argosmodel' offline)"
     )

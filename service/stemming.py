@@ -1,0 +1,57 @@
+"""Words reduced to their stems, per language, so that "berths" finds "berth" on SQLite.
+
+FTS5 has no stemmer for most languages (its `porter` tokenizer is English only), so Tarjama
+stems in Python with Snowball (`snowballstemmer`): the same function at index time and at
+query time, so both sides agree. Languages Snowball does not know are only lower-cased.
+PostgreSQL stems with its own text-search configurations instead (service/search.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+WORD = re.compile(r"\w+")
+SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+
+
+@cache
+def _stemmer(locale: str) -> Callable[[str], str]:
+    import snowballstemmer
+
+    language = SNOWBALL.get(locale.split("-")[0].split("_")[0].lower())
+    if language is None or language not in snowballstemmer.algorithms():
+        return lambda word: word
+    return snowballstemmer.stemmer(language).stemWord
+
+
+def stem(word: str, locale: str) -> str:
+    return _stemmer(locale)(word.lower()) or word.lower()
+
+
+def stems(text: str, locale: str) -> str:
+    """Every word of `text` as its stem, space-separated: what the SQLite index holds."""
+    stemmer = _stemmer(locale)
+    return " ".join(stemmer(word.lower()) or word.lower() for word in WORD.findall(text))
