@@ -107,10 +107,9 @@ def bulk():
 
 
 def _locale(code: str) -> str:
-    from service import l10n
-    from service.web.i18n import ui_locale
+    from service.web.wording import language_name
 
-    return l10n.locale_name(code, ui_locale())
+    return language_name(code)
 
 
 def _back() -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from service import l10n
 from service.web.i18n import format_number, ui_locale
 
 FIELD_LABELS = {
@@ -52,6 +52,14 @@ def role_label(code: str) -> str:
     return str(ROLE_LABELS.get(code, code))
 
 
+def language_name(code: str) -> str:
+    """A language's name in the UI language ("Spanish", «اسپانیایی»); the code if Babel has none."""
+    try:
+        return Locale.parse(code).get_display_name(ui_locale()) or code
+    except (ValueError, TypeError):
+        return code
+
+
 def localised_params(params: dict, template: str = "") -> dict:
     """A domain error's parameters as the UI language words them."""
     from service.web.labels import state_label
@@ -63,7 +71,7 @@ def localised_params(params: dict, template: str = "") -> dict:
         elif key == "state" and isinstance(value, str):
             value = state_label(value)
         elif key in ("locale", "source") and isinstance(value, str):
-            value = l10n.locale_name(value.strip("'"), ui_locale())
+            value = language_name(value.strip("'"))
         elif isinstance(value, int) and f"%({key})s" in template:
             value = format_number(value)
         out[key] = value
@@ -88,7 +96,7 @@ def history_detail(event) -> str:
         return gettext("segment %(n)s", n=format_number(int(match.group(1)) + 1))
     if event.action == "xliff_imported" and (match := _IMPORTED.match(detail)):
         count = int(match.group(1))
-        return ngettext("%(num)s segment changed", "%(num)s segments changed", count, num=format_number(count))
+        return ngettext("%(count)s segment changed.", "%(count)s segments changed.", count, count=format_number(count))
     if event.action == "requeued" and _STUCK.match(detail):
         return gettext("it was stuck")
     if event.action == "reassigned":
