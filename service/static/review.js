@@ -10,7 +10,7 @@
   const msg = (name) => table.dataset["msg" + name] || "";
   const PAUSE_MS = 1200;
   const TOKEN = /<(\/?)([gxndt])(\d+)(\/?)>/g;
-  const GLYPH = { link: "a", bold: "b", italic: "i", format: "¶", break: "↵", n: "#", d: "d", t: "t" };
+  const GLYPH = { link: "↗", bold: "𝐁", italic: "𝐼", format: "¶", break: "↵", n: "#", d: "◷", t: "◆" };
   const storeKey = (row) => "tarjama-draft:" + table.dataset.translation + ":" + row.dataset.position;
   const rows = Array.from(table.querySelectorAll("tr.segment")).filter((row) => row.querySelector("textarea"));
   const state = new Map();
