@@ -18,7 +18,20 @@ pytestmark = pytest.mark.browser
 SHOTS = ARTIFACTS / "desk"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 # Words that stay Latin in every UI language: format names, keys, people, the site's name.
-NOT_ENGLISH = {"XLIFF", "Markdown", "HTML", "Ctrl", "Alt", "Enter", "NUL", "Tarjama", "maria", "dariush", "editor", "admin"}
+NOT_ENGLISH = {
+    "XLIFF",
+    "Markdown",
+    "HTML",
+    "Ctrl",
+    "Alt",
+    "Enter",
+    "NUL",
+    "Tarjama",
+    "maria",
+    "dariush",
+    "editor",
+    "admin",
+}
 
 
 def _draft(running, locale: str, **overrides) -> int:
