@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.errors import Conflict, InvalidInput
+from service.errors import N_, Conflict, InvalidInput
 from service.models import ApiToken, LoginAttempt, LoginThrottle, Role, User, as_utc, utcnow
 
 
@@ -44,6 +44,13 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def set_display_name(user: User, name: object) -> None:
+    """The name shown as byline and in history; blank falls back to the login name."""
+    if not isinstance(name, str) or len(name.strip()) > 120:
+        raise InvalidInput(N_("the display name can have at most 120 characters"), field="display_name")
+    user.display_name = " ".join(name.split()) or None
 
 
 def set_password(user: User, password: str) -> None:

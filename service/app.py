@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         security,
     )
     from service.web import glossary as glossary_pages
+    from service.web.account import bp as account_pages
+    from service.web.live import bp as live_pages
     from service.web.memory_views import bp as memory_pages
 
     database.init_app(app, settings)
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(memory_pages)
     app.register_blueprint(discussion.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account_pages)
+    app.register_blueprint(live_pages)
     app.register_blueprint(health.bp)
     app.register_blueprint(observability.bp)
     app.register_blueprint(reader.bp)

@@ -58,6 +58,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     ui_locale: Mapped[str | None] = mapped_column(String(10))
+    display_name: Mapped[str | None] = mapped_column(String(120))  # bylines and history; the login otherwise
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -239,15 +239,28 @@ def _stale(segment: TranslatedSegment) -> Conflict:
     )
 
 
-def approve(session: Session, translation: Translation, user: User) -> None:
+def approve(session: Session, translation: Translation, user: User, shown: dict[int, str] | None = None) -> None:
     """Approval publishes the locale at once.
 
     The segments are read after the conditional write, so a save that committed first is in
     the page, and a save that comes later finds the draft approved and gets a Conflict.
+    `shown` is the text the approver's editor shows per position: if any differs from what is
+    stored (an edit not saved yet), nothing is published, since the approver means their text.
     """
     _take_back(session, translation, user, State.approved)
     if any(not s.text.strip() for s in translation.segments):
         raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
+    unsaved = [
+        s.position + 1
+        for s in translation.segments
+        if shown and s.position in shown and normalise(shown[s.position]) != s.text
+    ]
+    if unsaved:
+        raise Conflict(
+            N_("segments %(list)s show text that is not saved yet; wait until they are saved, then approve again"),
+            field="segments",
+            params={"list": ", ".join(map(str, unsaved))},
+        )
     record(translation, user, "approved")
     memory.store_approved(session, translation, user)
     terms.approve_names(session, translation.post, translation.locale)
@@ -300,6 +313,7 @@ def perform(
     idle_seconds: int,
     comment: object = None,
     assignee: User | None = None,
+    shown: dict[int, str] | None = None,
 ) -> None:
     """One review action by name: the API and the web pages offer the same verbs."""
     if action == "claim":
@@ -307,7 +321,7 @@ def perform(
     elif action == "release":
         release(session, translation, user)
     elif action == "approve":
-        approve(session, translation, user)
+        approve(session, translation, user, shown)
     elif action == "reject":
         reject(session, translation, user, comment)
     elif action == "retry":

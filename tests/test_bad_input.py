@@ -122,7 +122,7 @@ CASES = {
         "/editor/posts",
         422,
         form={"title": "A\x00B", "body": "Text.", "target_locales": "es"},
-        page_says="title contains a character that cannot be stored",
+        page_says="Title contains a character that cannot be stored",
     ),
     "web-invisible-title": Case(
         "web:editor",
@@ -130,7 +130,7 @@ CASES = {
         "/editor/posts",
         422,
         form={"title": INVISIBLE, "body": "Text.", "target_locales": "es"},
-        page_says="title has no visible characters",
+        page_says="Title has no visible characters",
     ),
     "web-too-many-segments": Case(
         "web:editor",
@@ -278,4 +278,4 @@ def test_web_error_pages_are_html_in_the_users_language(world):
     assert refused.status_code == 422
     doc = html5lib.parse(refused.get_data(as_text=True), namespaceHTMLElements=False)
     assert doc.attrib["lang"] == "fr"
-    assert "title" in doc.find(".//main/p").text and "stock" in doc.find(".//main/p").text
+    assert "Titre" in doc.find(".//main/p").text and "stock" in doc.find(".//main/p").text

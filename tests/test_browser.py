@@ -91,13 +91,13 @@ def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(s
     page.click("#claim")
     page.wait_for_selector("#approve")
 
-    title = segment(page, 0).locator("textarea")
+    title = segment(page, 0).locator(".chip-editor")
     title.click()
     title.press("Control+a")
     title.type("Tres escuelas nuevas abren en la ciudad")
     title.press("Control+Enter")
     segment(page, 0).locator(".segment-status", has_text="Saved").wait_for()
-    lede = segment(page, 1).locator("textarea")
+    lede = segment(page, 1).locator(".chip-editor")
     assert lede.evaluate("el => el === document.activeElement")  # the keyboard flow moved on
 
     page.keyboard.press("Control+a")
@@ -106,7 +106,7 @@ def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(s
     warning = segment(page, 1).locator(".warnings li[data-code=numbers_changed]")
     warning.wait_for()
     assert warning.inner_text() == "Numbers differ from the source"
-    assert segment(page, 2).locator("textarea").evaluate("el => el === document.activeElement")
+    assert segment(page, 2).locator(".chip-editor").evaluate("el => el === document.activeElement")
     assert lede.get_attribute("dir") == "ltr" and lede.get_attribute("lang") == "es"
     page.screenshot(path=str(ARTIFACTS / "review-editor-es.png"), full_page=True)
 
@@ -117,7 +117,7 @@ def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(s
     page.keyboard.type("El consejo aprobó el plan el martes.")
     page.keyboard.press("Control+Enter")
     segment(page, 2).locator(".segment-status", has_text="Saved").wait_for()
-    theirs = segment(other, 2).locator("textarea")
+    theirs = segment(other, 2).locator(".chip-editor")
     theirs.click()
     theirs.press("Control+a")
     theirs.type("El ayuntamiento aprobó el plan.")
@@ -127,7 +127,10 @@ def test_translator_claims_edits_with_the_keyboard_sees_warnings_and_publishes(s
     assert "El consejo aprobó el plan el martes." in conflict.inner_text()
     other_context.close()
 
-    page.click("#approve")
+    with page.expect_navigation():
+        page.click("#approve")
+    assert page.locator(".flash.success").inner_text() == "Approved and published."  # on the page it belongs to
+    page.click("#view-published")
     page.wait_for_url(f"{base}/es/posts/{post['slug']}")
     assert page.locator("h1").inner_text() == "Tres escuelas nuevas abren en la ciudad"
     assert "El consejo aprobó el plan el martes." in page.locator("div.body").inner_text()
@@ -147,7 +150,7 @@ def test_persian_draft_is_edited_right_to_left_inside_a_persian_ui(site, browser
     page.goto(f"{base}/review/{ids['fa']}")
     page.click("#claim")
     page.wait_for_selector("#approve")
-    draft = segment(page, 0).locator("textarea")
+    draft = segment(page, 0).locator(".chip-editor")
     source = segment(page, 0).locator("td.source")
     assert draft.get_attribute("dir") == "rtl" and draft.get_attribute("lang") == "fa"
     assert source.get_attribute("dir") == "ltr"

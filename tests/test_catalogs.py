@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -64,3 +65,50 @@ def test_catalog_passes_msgfmt_check(locale):
     po = ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po"
     result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize("locale", ("fa", "ar"))
+def test_messages_built_at_run_time_leave_no_english(app, template, locale):
+    """Validation messages splice in field names, states and languages; history lines word their
+    details: in a Persian or Arabic UI none of those pieces may stay English."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale, gettext
+
+    from service.errors import InvalidInput
+    from service.web.labels import STATE_LABELS, event_label, ui_message
+    from service.web.wording import FIELD_LABELS, history_detail
+
+    latin = re.compile(r"[A-Za-z]")
+    words = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+    samples = {"locale": "es", "state": "in_review", "source": "en"}
+    spliced = []
+    with app.test_request_context(), force_locale(locale):
+        for message in template:
+            if not isinstance(message.id, str) or "%(name)s" not in message.id:
+                continue
+            names = set(re.findall(r"%\((\w+)\)", message.id)) - {"name"}
+            if not names <= set(samples):
+                continue
+            for field in FIELD_LABELS:
+                params = {"name": field, **{key: samples[key] for key in names}}
+                text = ui_message(InvalidInput(message.id, field=field, params=params))
+                spliced.append(text)
+                kept = set(words.findall(gettext(message.id, **{k: "" for k in params})))  # e.g. "NUL"
+                assert set(words.findall(text)) <= kept, (message.id, field, text)
+        for state in STATE_LABELS:
+            text = ui_message(InvalidInput("a draft in state %(state)s cannot be claimed", params={"state": state}))
+            assert not latin.search(text), text
+        events = [
+            ("edited", "segment 3", None),
+            ("xliff_imported", "4 segments changed", None),
+            ("requeued", "found stuck: lease expired", None),
+            ("failed", "EngineError: no model", None),
+            ("drafted", "x", {"memory": 1, "machine": 9, "engine": "argos", "seconds": 0.2}),
+            ("drafted", "x", {"machine": 9}),
+        ]
+        for action, detail, data in events:
+            event = SimpleNamespace(action=action, detail=detail, data=data)
+            line = f"{event_label(action)} ({history_detail(event)})"
+            assert not latin.search(line.replace("XLIFF", "")), line  # a format's name stays as it is
+    assert len(spliced) >= 3 * len(FIELD_LABELS)

@@ -46,7 +46,7 @@ def test_a_near_match_is_shown_with_the_source_difference_and_taken_in_one_click
     matches.locator(".memory-use").first.click()
     assert page.locator("#segment-1 textarea").input_value() == REMEMBERED
 
-    page.locator("#segment-2 textarea").focus()
+    page.locator("#segment-2 .chip-editor").focus()
     page.keyboard.press("Alt+m")
     assert page.locator("#segment-2 textarea").input_value() == "El alcalde no estaba."
     page.keyboard.press("Control+Enter")

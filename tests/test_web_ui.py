@@ -107,7 +107,7 @@ def test_queue_shows_counts_filters_and_details(client, people, drafts, sessions
     rows = page.findall(".//table[@class='queue']/tbody/tr")
     assert [r.find("td/a").text for r in rows] == ["City opens three new schools", "Heavy rain floods the old town"]
     first = [("".join(td.itertext())).strip() for td in rows[0].findall("td")]
-    assert first[1] == "español" and first[4] == "10" and first[6] == "—"
+    assert first[2] == "español" and first[5] == "10" and first[7] == "—"  # after the selection box
     newest = doc(client.get("/review?order=newest")).findall(".//table[@class='queue']/tbody/tr")
     assert newest[0].find("td/a").text == "Heavy rain floods the old town"
     tagged = doc(client.get("/review?tag=weather")).findall(".//table[@class='queue']/tbody/tr")
@@ -216,9 +216,9 @@ def test_ui_language_is_chosen_by_the_user_and_dates_are_localised(client, peopl
     page = doc(client.get("/review"))
     assert page.attrib == {"lang": "fa", "dir": "rtl"}
     assert page.find(".//h1").text == "صف بازبینی"
-    waiting = page.find(".//table[@class='queue']/tbody/tr/td[4]/time").text
+    waiting = page.find(".//table[@class='queue']/tbody/tr/td[5]/time").text
     assert "پیش" in waiting
-    assert doc(client.get("/review?locale=fa")).find(".//table[@class='queue']/tbody/tr/td[5]").text == "۱۰"
+    assert doc(client.get("/review?locale=fa")).find(".//table[@class='queue']/tbody/tr/td[6]").text == "۱۰"
 
 
 def _fill(rule: str, values: dict) -> str:

@@ -33,7 +33,8 @@
     const area = row.querySelector("textarea");
     if (!area || area.readOnly) return;
     area.value = suggestion.target;
-    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));  // the chip editor shows and saves it
+    (row.querySelector(".chip-editor") || area).focus();
     const status = row.querySelector(".segment-status");
     if (status) status.textContent = msg("Used");
   }
@@ -74,10 +75,9 @@
       });
     });
 
-  document.querySelectorAll("tr.segment textarea").forEach((area) => {
-    area.addEventListener("keydown", (event) => {
+  document.querySelectorAll("tr.segment").forEach((row) => {
+    row.addEventListener("keydown", (event) => {
       if (event.altKey && event.code === "KeyM") {
-        const row = area.closest("tr.segment");
         const suggestions = found[row.dataset.position];
         if (suggestions) {
           event.preventDefault();

@@ -13,6 +13,7 @@ from service.models import Post, Role, Translation
 from service.web.auth import role_required
 from service.web.database import get_session, settings
 from service.web.labels import ui_message
+from service.web.live import progress_summary
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_only = role_required(Role.editor, Role.admin)
@@ -71,11 +72,19 @@ def _desk_page(values: dict | None = None, error: DomainError | None = None) -> 
         posts=posts,
         from_memory=memory.from_memory(get_session(), [t.id for post in posts for t in post.translations]),
         progress=progress,
+        progress_summary=progress_summary,
         values=values or {},
         error=error,
         error_message=ui_message(error) if error else None,
         targets=settings().target_locales,
     )
+
+
+@bp.get("/posts")
+@editor_only
+def form_again():
+    """Where a failed submission's page lives: reloading it (e.g. in another UI language) shows the desk."""
+    return _desk_page()
 
 
 @bp.post("/posts")

@@ -54,7 +54,9 @@ def refuse_unstorable():
     name = UNSTORABLE.sub("\ufffd", field)
     if request.path.startswith("/api/"):
         raise InvalidInput(FIELD_MESSAGE, field=name, params={"name": name})
-    message = gettext(FIELD_MESSAGE, name=name)
+    from service.web.wording import localised_params
+
+    message = gettext(FIELD_MESSAGE, **localised_params({"name": name}))
     if request.is_json:  # the review editor's fetch() reads a JSON error
         return jsonify(error={"code": InvalidInput.code, "message": message, "field": name}), 422
     return render_template("error.html", code=422, message=message), 422

@@ -91,7 +91,9 @@ def event_label(code: str) -> str:
 
 def ui_message(error: DomainError) -> str:
     """A domain error's message in the UI language."""
-    return gettext(error.template, **error.params)
+    from service.web.wording import localised_params
+
+    return gettext(error.template, **localised_params(error.params, error.template))
 
 
 def percent(value: float) -> str:
@@ -111,3 +113,6 @@ def init_app(app) -> None:
         event_label=event_label,
         word_diff=revisions.word_diff,
     )
+    from service.web.wording import history_detail, role_label
+
+    app.jinja_env.globals.update(role_label=role_label, history_detail=history_detail)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from service import publishing, queue, review, terms
+from service.chips import chip_info
 from service.errors import DomainError
 from service.models import Role, Translation, User
 from service.web.auth import role_required
@@ -49,7 +52,12 @@ def queue_page():
         states=queue.QUEUE_STATES,
         locales=queue.visible_locales(g.user, settings().locales),
         filters=args,
+        translators=_translators() if g.user.role == Role.admin else [],
     )
+
+
+def _translators() -> list[User]:
+    return list(get_session().scalars(select(User).where(User.role == Role.translator).order_by(User.username)))
 
 
 @bp.get("/<int:translation_id>")
@@ -74,7 +82,21 @@ def editor(translation_id: int):
         can_edit=_can_edit(translation),
         translators=translators,
         warning_label=warning_label,
+        chip_info=chip_info,
     )
+
+
+def shown_texts(raw: str) -> dict[int, str] | None:
+    """The approve form's {position: text} as the editor showed it (absent without JavaScript)."""
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        abort(400)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) and k.isdigit() for k, v in data.items()):
+        abort(400)
+    return {int(k): v for k, v in data.items()}
 
 
 def _can_edit(translation: Translation) -> bool:
@@ -139,6 +161,7 @@ def act(translation_id: int, action: str):
             idle_seconds=settings().claim_idle_seconds,
             comment=form.get("comment", ""),
             assignee=assignee,
+            shown=shown_texts(form.get("texts", "")),
         )
     except DomainError as error:
         db.rollback()
@@ -153,8 +176,6 @@ def act(translation_id: int, action: str):
         "reassign": _("Draft reassigned."),
     }
     flash(messages[action], "success")
-    if action == "approve":
-        return redirect(url_for("reader.post_page", locale=translation.locale, slug=translation.post.slug)), 303
     if action in ("reject", "release"):
         return redirect(url_for(".queue")), 303
     return redirect(url_for(".editor", translation_id=translation_id)), 303
