@@ -18,7 +18,7 @@ from typing import Any
 from service.protect import strip_tokens
 from service.segments import PLACEHOLDER
 from service.settings import Settings
-from workers.mt import MissingModel, Result
+from workers.mt import EngineError, MissingModel, Result
 
 PIVOT = "en"
 _lock = threading.Lock()

@@ -1,7 +1,7 @@
 """the life of a story: edits, carried-over segments, embargo, withdrawal, slugs, audit
 
-Revision ID: 0008_story_lifecycle
-Revises: 0004_reader_scale
+Revision ID: 0010_story_lifecycle
+Revises: 0009_stemmed_search
 Create Date: 2026-11-23 18:45:00
 
 - posts: revision_number (edits race on it), embargoed (lifted by the beat task), withdrawn_at;
@@ -15,8 +15,8 @@ Create Date: 2026-11-23 18:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_story_lifecycle"
-down_revision = "0004_reader_scale"
+revision = "0010_story_lifecycle"
+down_revision = "0009_stemmed_search"
 branch_labels = None
 depends_on = None
 

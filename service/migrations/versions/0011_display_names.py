@@ -1,15 +1,15 @@
 """display names of users
 
-Revision ID: 0005_display_names
-Revises: 0004_reader_scale
+Revision ID: 0011_display_names
+Revises: 0010_story_lifecycle
 Create Date: 2026-11-23 18:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_display_names"
-down_revision = "0004_reader_scale"
+revision = "0011_display_names"
+down_revision = "0010_story_lifecycle"
 branch_labels = None
 depends_on = None
 
