@@ -47,7 +47,7 @@ class Edit:
 
     changed: bool
     fields: list[str] = field(default_factory=list)
-    queue: list[tuple[int, str]] = field(default_factory=list)
+    queue: list[tuple[int, str, str]] = field(default_factory=list)  # (post id, locale, source locale)
 
 
 def current_values(post: Post) -> dict[str, Any]:
@@ -180,13 +180,13 @@ def _apply(session: Session, post: Post, user: User, clean: dict, slug: str, cha
     for translation in post.translations:
         if content_changed:
             _outdate(session, translation, revision.id, user, mode)
-            edit.queue.append((post.id, translation.locale))
+            edit.queue.append((post.id, translation.locale, post.source_locale))
         else:
             _follow(session, translation, previous.id, revision.id)
     for locale in clean["target_locales"]:
         if locale not in {t.locale for t in post.translations}:
             post.translations.append(Translation(locale=locale, revision=revision, state=State.queued.value))
-            edit.queue.append((post.id, locale))
+            edit.queue.append((post.id, locale, post.source_locale))
     session.flush()
     session.expire(post, ["revisions"])
     publishing.publish_source(session, post)
