@@ -91,6 +91,8 @@ def modes(settings: Settings, texts: list[str]) -> dict[str, Callable[[], object
                 beam_size=settings.mt_beam_size,
                 max_decoding_length=min(512, max(len(t) for t in batch) * 2 + 10),
                 min_decoding_length=1,
+                replace_unknowns=True,
+                return_scores=True,  # the same call as Tarjama's, less its Python around it
             )
 
     anchor = argostranslate_anchor(settings)

@@ -112,8 +112,14 @@ def workers(tmp_path, settings):
 def test_a_spanish_draft_is_done_while_the_argos_worker_is_stuck_in_a_long_draft(people, sessions, workers):
     worker_settings, started = workers
     assert set(started) == {"worker-apertium", "worker-argos"}
-    api = create_app(worker_settings).test_client()  # queues into the workers' Redis
-    argos_group = started["worker-argos"].pid
+    app = create_app(worker_settings)  # queues into the workers' Redis
+    try:
+        frozen_while_drafting_then_spanish_done(app.test_client(), people, sessions, started["worker-argos"].pid)
+    finally:
+        app.extensions["tarjama.sessions"].kw["bind"].dispose()
+
+
+def frozen_while_drafting_then_spanish_done(api, people, sessions, argos_group: int) -> None:
     for n in range(5):  # until the Argos worker is frozen while it drafts (not just after it finished)
         german = api.post("/api/v1/posts", json=long_story(n), headers=people.editor.auth).get_json()
         busy = german["translations"][0]["id"]
@@ -123,6 +129,9 @@ def test_a_spanish_draft_is_done_while_the_argos_worker_is_stuck_in_a_long_draft
             break
         os.killpg(argos_group, signal.SIGCONT)
     assert state(sessions, busy) == "translating"
+    with sessions() as session:  # drafted by the Argos worker's pool process (owner: host:pid:attempt)
+        owner = session.get(Translation, busy).lease_owner
+    assert os.getpgid(int(owner.split(":")[1])) == argos_group
 
     spanish = submit(api, people.editor, title="Quick one", target_locales=["es"]).get_json()
     quick = spanish["translations"][0]["id"]
