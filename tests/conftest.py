@@ -154,7 +154,9 @@ def sessions(settings):
 def app(settings):
     from service.app import create_app
 
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    app.extensions["tarjama.sessions"].kw["bind"].dispose()  # CI's PostgreSQL allows 100 clients
 
 
 @pytest.fixture
