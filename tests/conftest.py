@@ -144,7 +144,14 @@ def sessions(settings):
 def app(settings):
     from service.app import create_app
 
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    dispose_app(app)
+
+
+def dispose_app(app) -> None:
+    """Close the app's database connections now (CI's PostgreSQL allows few clients)."""
+    app.extensions["tarjama.sessions"].kw["bind"].dispose()
 
 
 @pytest.fixture
