@@ -156,7 +156,12 @@ def app(settings):
 
     app = create_app(settings)
     yield app
-    app.extensions["tarjama.sessions"].kw["bind"].dispose()  # CI's PostgreSQL allows 100 clients
+    dispose_app(app)
+
+
+def dispose_app(app) -> None:
+    """Close the app's database connections now (CI's PostgreSQL allows few clients)."""
+    app.extensions["tarjama.sessions"].kw["bind"].dispose()
 
 
 @pytest.fixture
