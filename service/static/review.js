@@ -363,7 +363,9 @@
     } catch (error) {
       stored = null;
     }
-    if (stored && typeof stored.text === "string" && stored.text !== area.value) {
+    if (area.readOnly) {
+      // not editable now (not claimed): keep any local draft for when it is
+    } else if (stored && typeof stored.text === "string" && stored.text !== area.value) {
       if (stored.version === Number(row.dataset.version) || stored.saved === area.value) {
         setText(row, stored.text);
         s.dirty = true;
