@@ -71,15 +71,7 @@ def edit_post(session: Session, post: Post, user: User, payload: Any, settings: 
     """Apply an edit; no change at all makes no revision. The caller commits, then queues `Edit.queue`."""
     if user.role not in (Role.editor, Role.admin):
         raise Forbidden(N_("only editors and admins can edit posts"))
-    if not isinstance(payload, dict):
-        raise InvalidInput(N_("the request body must be a JSON object"))
-    unknown = sorted(set(payload) - FIELDS)
-    if unknown:
-        raise InvalidInput(
-            N_("unknown field %(name)s; allowed: %(allowed)s"),
-            field=unknown[0],
-            params={"name": repr(unknown[0]), "allowed": ", ".join(sorted(FIELDS))},
-        )
+    intake.require_object(payload, FIELDS)
     edited = _revision_edited(payload, post)
     mode = payload.get("while_reviewing", "keep")
     if mode not in WHILE_REVIEWING:

@@ -79,17 +79,22 @@ def submit_post(
     return post, True
 
 
-def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
-    """Check every field and return clean values; errors name the field."""
+def require_object(payload: Any, allowed: set[str] | frozenset[str]) -> None:
+    """A JSON object with only known fields: a typo is named instead of silently ignored."""
     if not isinstance(payload, dict):
         raise InvalidInput(N_("the request body must be a JSON object"))
-    unknown = sorted(set(payload) - FIELDS)
+    unknown = sorted(set(payload) - allowed)
     if unknown:
         raise InvalidInput(
             N_("unknown field %(name)s; allowed: %(allowed)s"),
             field=unknown[0],
-            params={"name": repr(unknown[0]), "allowed": ", ".join(sorted(FIELDS))},
+            params={"name": repr(unknown[0]), "allowed": ", ".join(sorted(allowed))},
         )
+
+
+def validate_post(payload: Any, settings: Settings) -> dict[str, Any]:
+    """Check every field and return clean values; errors name the field."""
+    require_object(payload, FIELDS)
     clean: dict[str, Any] = {
         "title": _text(payload, "title", required=True),
         "lede": _text(payload, "lede"),
