@@ -47,6 +47,8 @@ def withdraw(session: Session, post: Post, user: User, locales: Any = None) -> l
     """Take the post (or some of its locales) off the site at once; returns the locales withdrawn."""
     _require_editor(user)
     chosen = _locales(post, locales)
+    if chosen is not None:
+        _require_published(session, post, chosen)
     now = utcnow()
     if chosen is None:
         session.execute(update(Post).where(Post.id == post.id, Post.withdrawn_at.is_(None)).values(withdrawn_at=now))
@@ -61,6 +63,23 @@ def withdraw(session: Session, post: Post, user: User, locales: Any = None) -> l
     _refresh(session, post.id, done)
     audit.record(session, post.id, user, "withdrawn", {"locales": done})
     return done
+
+
+def _require_published(session: Session, post: Post, locales: list[str]) -> None:
+    """A locale without a page has nothing to take down, and a page published later would not
+    know it was meant to stay off: refuse instead of recording a withdrawal that does nothing."""
+    published = set(
+        session.scalars(
+            select(PublishedPage.locale).where(PublishedPage.post_id == post.id, PublishedPage.locale.in_(locales))
+        )
+    )
+    for locale in locales:
+        if locale not in published:
+            raise InvalidInput(
+                N_("the %(locale)s version is not published yet: there is nothing to withdraw"),
+                field="locales",
+                params={"locale": repr(locale)},
+            )
 
 
 def restore(session: Session, post: Post, user: User, locales: Any = None) -> list[str]:

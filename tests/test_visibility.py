@@ -115,6 +115,20 @@ def test_withdraw_takes_every_locale_off_the_site_and_restore_brings_it_back(rea
     ]
 
 
+def test_a_locale_not_published_yet_cannot_be_withdrawn_and_nothing_is_recorded(reader_app, people, sessions, settings):
+    """Withdrawing Spanish before it is published would do nothing now and be forgotten when it is
+    published: the request is refused, naming the field, and the history stays empty."""
+    client = reader_app.test_client()
+    post = submit(client, people.editor, title=TITLE, target_locales=["es"]).get_json()
+    url = f"/api/v1/posts/{post['id']}"
+    refused = client.post(f"{url}/withdraw", json={"locales": ["es"]}, headers=people.editor.auth)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["field"] == "locales"
+    assert "not published yet" in refused.get_json()["error"]["message"]
+    assert client.get(url, headers=people.editor.auth).get_json()["history"] == []
+    assert client.get(f"/en/posts/{post['slug']}").status_code == 200  # the original stays up
+
+
 def test_only_admins_delete_and_the_deletion_stays_on_record(reader_app, people, sessions, settings):
     client = reader_app.test_client()
     post = publish(client, people, sessions, settings)
