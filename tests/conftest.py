@@ -154,14 +154,7 @@ def sessions(settings):
 def app(settings):
     from service.app import create_app
 
-    app = create_app(settings)
-    yield app
-    dispose_app(app)
-
-
-def dispose_app(app) -> None:
-    """Close the app's database connections now (CI's PostgreSQL allows few clients)."""
-    app.extensions["tarjama.sessions"].kw["bind"].dispose()
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -54,8 +54,6 @@ def site(tmp_path_factory, database_url, redis_server, argos_dir):
     ids = {t["locale"]: t["id"] for t in post["translations"]}
     yield f"http://127.0.0.1:{server.server_port}", ids, post, api, people
     server.shutdown()
-    for factory in (sessions, app.extensions["tarjama.sessions"]):  # no connection outlives the module
-        factory.kw["bind"].dispose()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from service.app import create_app
-from tests.conftest import ROOT, dispose_app
+from tests.conftest import ROOT
 from tests.factories import page_token, sign_in
 from tests.test_reader_site import STORIES, publish_story
 
@@ -73,7 +73,6 @@ def test_reader_and_newsroom_pages_have_no_html_errors(settings, people, session
     (tmp_path / "models.html").write_bytes(admin.get("/admin/models").get_data())
     (tmp_path / "webhooks.html").write_bytes(admin.get("/admin/webhooks").get_data())
 
-    dispose_app(app)
     files = sorted(str(path) for path in tmp_path.glob("*.html"))
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],

@@ -113,10 +113,7 @@ def test_a_spanish_draft_is_done_while_the_argos_worker_is_stuck_in_a_long_draft
     worker_settings, started = workers
     assert set(started) == {"worker-apertium", "worker-argos"}
     app = create_app(worker_settings)  # queues into the workers' Redis
-    try:
-        frozen_while_drafting_then_spanish_done(app.test_client(), people, sessions, started["worker-argos"].pid)
-    finally:
-        app.extensions["tarjama.sessions"].kw["bind"].dispose()
+    frozen_while_drafting_then_spanish_done(app.test_client(), people, sessions, started["worker-argos"].pid)
 
 
 def frozen_while_drafting_then_spanish_done(api, people, sessions, argos_group: int) -> None:

@@ -13,7 +13,7 @@ from service.app import create_app
 from service.db import make_engine, make_session_factory
 from service.settings import load_settings
 from tests import factories
-from tests.conftest import dispose_app, fresh_database, make_env
+from tests.conftest import fresh_database, make_env
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, signed_in
 from workers.drafting import draft_translation
 
@@ -38,7 +38,6 @@ def site(tmp_path_factory, database_url, redis_server, argos_dir):
     yield f"http://127.0.0.1:{server.server_port}", post["translations"][0]["id"], settings
     server.shutdown()
     engine.dispose()
-    dispose_app(app)
 
 
 @pytest.fixture(scope="module")

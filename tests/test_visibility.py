@@ -19,9 +19,7 @@ TITLE = "Zeppelin landing planned"  # a rare word, so search finds only this sto
 @pytest.fixture
 def reader_app(settings):
     """The app with pages cached as in production, but generations re-read on every request."""
-    app = create_app(settings.with_(page_cache_recheck=0.0))
-    yield app
-    app.extensions["tarjama.sessions"].kw["bind"].dispose()  # CI's PostgreSQL allows 100 clients
+    return create_app(settings.with_(page_cache_recheck=0.0))
 
 
 def publish(client, people, sessions, settings, **story) -> dict:

@@ -21,7 +21,7 @@ from service.db import make_engine, make_session_factory, session_scope
 from service.models import WebhookDelivery
 from service.settings import load_settings
 from tests import factories
-from tests.conftest import ROOT, dispose_app, fresh_database, make_env
+from tests.conftest import ROOT, fresh_database, make_env
 
 pytestmark = pytest.mark.integration
 SECRET = "correct-horse-battery-staple"
@@ -135,4 +135,3 @@ def test_events_are_delivered_signed_and_a_failing_receiver_is_retried(stack):
     assert page.count("HTTP 500") == 2 and "delivered" in page
     steady.server.shutdown()
     flaky.server.shutdown()
-    dispose_app(app)
