@@ -215,12 +215,7 @@ def edit_segment(translation_id: int, position: int):
 @bp.get("/translations/<int:translation_id>/xliff")
 @token_required
 def export_xliff(translation_id: int):
-    translation = _translation(translation_id)
-    return Response(
-        xliff.export(translation, warning_label),
-        mimetype="application/xliff+xml",
-        headers={"Content-Disposition": f'attachment; filename="{xliff_filename(translation)}"'},
-    )
+    return xliff_download(_translation(translation_id))
 
 
 @bp.put("/translations/<int:translation_id>/xliff")
@@ -292,8 +287,14 @@ def delete_memory_entry(entry_id: int):
     return "", 204
 
 
-def xliff_filename(translation: Translation) -> str:
-    return f"{translation.post.slug}.{translation.post.source_locale}-{translation.locale}.xlf"
+def xliff_download(translation: Translation) -> Response:
+    """The translation as an XLIFF file for a CAT tool (API and editor page alike)."""
+    filename = f"{translation.post.slug}.{translation.post.source_locale}-{translation.locale}.xlf"
+    return Response(
+        xliff.export(translation, warning_label),
+        mimetype="application/xliff+xml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def entry_json(entry: MemoryEntry) -> dict:

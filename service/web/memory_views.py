@@ -3,18 +3,18 @@ memory search (admins delete bad entries), XLIFF export and import from the side
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from service import memory, queue, xliff
 from service.errors import DomainError
 from service.models import Role, Translation
-from service.web.api import entry_json, suggestion_json, xliff_filename
+from service.web.api import entry_json, suggestion_json, xliff_download
 from service.web.auth import role_required
 from service.web.database import get_session, settings
 from service.web.i18n import format_number
-from service.web.labels import ui_message, warning_label
+from service.web.labels import ui_message
 
 bp = Blueprint("memory", __name__, url_prefix="/review")
 reviewer = role_required(Role.translator, Role.admin)
@@ -55,12 +55,7 @@ def matches(translation_id: int):
 @bp.get("/<int:translation_id>/xliff")
 @reviewer
 def export_xliff(translation_id: int):
-    translation = _translation(translation_id)
-    return Response(
-        xliff.export(translation, warning_label),
-        mimetype="application/xliff+xml",
-        headers={"Content-Disposition": f'attachment; filename="{xliff_filename(translation)}"'},
-    )
+    return xliff_download(_translation(translation_id))
 
 
 @bp.post("/<int:translation_id>/xliff")
