@@ -144,22 +144,28 @@ def near_matches(
             "SELECT entry_id FROM memory_prefix_tokens WHERE source_locale = :s AND target_locale = :t "
             f"AND token = :k{i} AND size BETWEEN :lo AND :h{i} AND 4 * (size - position) >= :n3"
         )
-    ids = session.scalars(text(" UNION ".join(parts) + f" LIMIT {CANDIDATE_CAP}"), params).all()
-    if not ids:
-        return []
-    scores = {}
-    for entry_id, source in session.execute(
-        select(MemoryEntry.id, MemoryEntry.source_text).where(MemoryEntry.id.in_(ids))
-    ):
+    # The candidates' sources come back with the index lookup: one round trip, no id list.
+    candidates = session.execute(
+        text(
+            "SELECT e.id, e.source_text, e.approved_at FROM memory_entries e JOIN ("
+            + " UNION ".join(parts)
+            + f" LIMIT {CANDIDATE_CAP}) c ON c.entry_id = e.id"
+        ).columns(approved_at=MemoryEntry.__table__.c.approved_at.type),
+        params,
+    )
+    ranked = []
+    for entry_id, source, approved_at in candidates:
         score = _score(words, tokens(source))
         if score >= THRESHOLD_PERCENT:
-            scores[entry_id] = score
-    if not scores:
+            ranked.append((-score, -as_utc(approved_at).timestamp(), -entry_id))
+    best = {-entry_id: -score for score, _, entry_id in sorted(ranked)[:limit]}
+    if not best:
         return []
-    entries = session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(scores)))
-    matches = [NearMatch(entry, scores[entry.id]) for entry in entries]
+    # Only the few shown are loaded whole: a boilerplate sentence may match hundreds of entries.
+    entries = session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(best)))
+    matches = [NearMatch(entry, best[entry.id]) for entry in entries]
     matches.sort(key=lambda m: (-m.score, -as_utc(m.entry.approved_at).timestamp(), -m.entry.id))
-    return matches[:limit]
+    return matches
 
 
 _STOP_CACHE: dict[tuple, dict[str, int]] = {}

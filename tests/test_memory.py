@@ -249,6 +249,8 @@ def test_near_matches_find_every_entry_a_full_scan_finds(sessions, learn_common_
             }
             found = {m.entry.source_text: m.score for m in memory_index.near_matches(session, "en", "es", query, 1000)}
             assert found == expected, query
+            shown = memory_index.near_matches(session, "en", "es", query)  # the editor shows the best three
+            assert [m.score for m in shown] == sorted(expected.values(), reverse=True)[:3], query
             checked += len(expected)
         assert checked > 30  # the queries did find near matches
         assert session.scalar(select(func.count()).select_from(Translation)) == 0
@@ -263,3 +265,15 @@ def _similarity(a: list[str], b: list[str]) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other)))
         previous = current
     return int(100 * (1 - previous[-1] / max(len(a), len(b))))
+
+
+def test_of_equally_close_matches_the_newest_approval_is_offered_first(sessions):
+    from datetime import UTC, datetime
+
+    with session_scope(sessions) as session:
+        for day, source in [(1, "The council meets every Monday."), (9, "The council meets every Friday.")]:
+            row = {"source_key": memory.canonical(source).key, "source_text": source, "target_text": f"es {day}"}
+            memory.store(session, "en", "es", [row], approved_at=datetime(2026, 5, day, tzinfo=UTC))
+        session.commit()
+        shown = memory_index.near_matches(session, "en", "es", "The council meets every Tuesday.", limit=1)
+        assert [(m.entry.target_text, m.score) for m in shown] == [("es 9", 83)]
