@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service import audit, cache, intake, publishing, sitemap, terms
@@ -80,17 +80,62 @@ def edit_post(session: Session, post: Post, user: User, payload: Any, settings: 
     clean = intake.validate_post({**before, **{k: v for k, v in payload.items() if k in EDITABLE}}, settings)
     slug = _slug(session, post, payload.get("slug"))
     changed = _changed_fields(post, before, clean, slug)
-    removed = sorted(set(before["target_locales"]) - set(clean["target_locales"]))
-    if removed:
-        raise InvalidInput(
-            N_("target_locales cannot drop %(locale)s; withdraw that language instead"),
-            field="target_locales",
-            params={"locale": removed[0]},
-        )
+    dropped = _droppable(session, post, sorted(set(before["target_locales"]) - set(clean["target_locales"])))
     if not changed:
         return Edit(False)
     _take_revision(session, post, edited)
+    _drop(session, post, user, dropped)
     return _apply(session, post, user, clean, slug, changed, mode)
+
+
+def _droppable(session: Session, post: Post, locales: list[str]) -> list[Translation]:
+    """The translations of `locales`, if none is published or in someone's hands.
+
+    A language that is not published yet can be dropped (its draft goes with it); a published one
+    is withdrawn instead, and one a translator holds is released first, so no one's work vanishes
+    under them.
+    """
+    published = set(
+        session.scalars(
+            select(PublishedPage.locale).where(PublishedPage.post_id == post.id, PublishedPage.locale.in_(locales))
+        )
+    )
+    chosen = [t for t in post.translations if t.locale in locales]
+    for translation in chosen:
+        if translation.locale in published:
+            raise InvalidInput(
+                N_("the %(locale)s version is published: withdraw that language instead of dropping it"),
+                field="target_locales",
+                params={"locale": translation.locale},
+            )
+        if translation.claimed_by_id is not None:
+            raise _held(translation)
+    return chosen
+
+
+def _held(translation: Translation) -> Conflict:
+    holder = translation.claimed_by
+    return Conflict(
+        N_("%(name)s is reviewing the %(locale)s translation; ask them to release it before dropping that language"),
+        field="target_locales",
+        params={"name": (holder.display_name or holder.username) if holder else "?", "locale": translation.locale},
+    )
+
+
+def _drop(session: Session, post: Post, user: User, translations: list[Translation]) -> None:
+    """Delete the dropped translations, each only if still unclaimed (a claim may have come since)."""
+    for translation in translations:
+        gone = session.execute(
+            delete(Translation)
+            .where(Translation.id == translation.id, Translation.claimed_by_id.is_(None))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if gone != 1:
+            session.refresh(translation)
+            raise _held(translation)
+    if translations:
+        session.expire(post, ["translations"])
+        audit.record(session, post.id, user, "dropped", {"locales": [t.locale for t in translations]})
 
 
 def _revision_edited(payload: dict, post: Post) -> int:

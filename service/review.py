@@ -61,14 +61,17 @@ def _change(session: Session, translation: Translation, expected: list[ColumnEle
     """
     if "state" in values:
         values["state_changed_at"] = utcnow()
+    translation_id = translation.id
     statement = (
         update(Translation)
-        .where(Translation.id == translation.id, *expected)
+        .where(Translation.id == translation_id, *expected)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     changed = session.execute(statement).rowcount == 1
     session.expire_all()
+    if not changed and session.scalar(select(Translation.id).where(Translation.id == translation_id)) is None:
+        raise NotFound(N_("this draft no longer exists: its language was dropped or its post deleted"))
     return changed
 
 

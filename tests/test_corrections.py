@@ -211,6 +211,33 @@ def test_bad_edits_change_nothing(client, people, sessions):
         assert session.scalar(select(func.count()).select_from(PostEvent)) == 0
 
 
+def test_a_language_not_published_yet_can_be_dropped_but_not_a_published_or_claimed_one(
+    client, people, sessions, settings
+):
+    post = submit(client, people.editor, target_locales=["es", "fr", "de"]).get_json()
+    url, ids = f"/api/v1/posts/{post['id']}", {t["locale"]: t["id"] for t in post["translations"]}
+    for locale in ("es", "fr"):
+        draft_translation(sessions, settings, post["id"], locale)
+    review_and_approve(client, people.maria, ids["es"])
+    assert client.post(f"/api/v1/translations/{ids['fr']}/claim", headers=people.maria.auth).status_code == 200
+
+    published_one = client.patch(url, json={"target_locales": ["fr", "de"]}, headers=people.editor.auth)
+    assert published_one.status_code == 422 and published_one.get_json()["error"]["field"] == "target_locales"
+    assert "withdraw" in published_one.get_json()["error"]["message"]
+    claimed = client.patch(url, json={"target_locales": ["es", "de"]}, headers=people.editor.auth)
+    assert claimed.status_code == 409 and "maria" in claimed.get_json()["error"]["message"].lower()
+
+    dropped = client.patch(url, json={"target_locales": ["es", "fr"]}, headers=people.editor.auth)
+    assert dropped.status_code == 200, dropped.get_json()
+    after = client.get(url, headers=people.editor.auth).get_json()
+    assert sorted(t["locale"] for t in after["translations"]) == ["es", "fr"]
+    assert client.get(f"/api/v1/translations/{ids['de']}", headers=people.maria.auth).status_code == 404
+    assert ("dropped", ["de"]) in [(e["action"], e.get("locales")) for e in after["history"]]
+    assert client.get(f"/es/posts/{post['slug']}").status_code == 200  # the published language is untouched
+    # The worker's task for the dropped language finds nothing to do and stores nothing.
+    assert draft_translation(sessions, settings, post["id"], "de") == "missing"
+
+
 ROUNDS = 15
 
 
@@ -287,3 +314,30 @@ def test_the_desk_edits_with_a_form_and_asks_before_withdrawing(app, people, ses
     denied = client.post(f"/editor/posts/{post['id']}/delete", data={"csrf_token": token}, follow_redirects=True)
     assert "only admins can delete posts" in denied.get_data(as_text=True)
     assert client.get(f"/api/v1/posts/{post['id']}", headers=people.editor.auth).status_code == 200
+
+
+def test_dropping_a_language_while_a_translator_claims_it_never_loses_the_claim(app, people, sessions, settings):
+    """Real concurrent requests: the drop and the claim never both succeed, every round."""
+    from tests.test_races import Racer
+
+    client, racer, failures = app.test_client(), Racer(), []
+    try:
+        for n in range(8):
+            post = submit(client, people.editor, title=f"Round {n}", target_locales=["es", "fr"]).get_json()
+            spanish = next(t["id"] for t in post["translations"] if t["locale"] == "es")
+            draft_translation(sessions, settings, post["id"], "es")
+            claim, drop = racer.run(
+                lambda spanish=spanish: app.test_client().post(
+                    f"/api/v1/translations/{spanish}/claim", headers=people.maria.auth
+                ),
+                lambda post=post: app.test_client().patch(
+                    f"/api/v1/posts/{post['id']}", json={"target_locales": ["fr"]}, headers=people.editor.auth
+                ),
+            )
+            left = client.get(f"/api/v1/translations/{spanish}", headers=people.maria.auth)
+            held = left.status_code == 200 and left.get_json()["claimed_by"] == "maria"
+            if (claim.status_code, drop.status_code, held) not in [(200, 409, True), (404, 200, False)]:
+                failures.append(f"round {n}: claim {claim.status_code}, drop {drop.status_code}, held {held}")
+    finally:
+        racer.pool.shutdown()
+    assert not failures, "\n".join(failures)

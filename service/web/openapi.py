@@ -177,7 +177,7 @@ OPENAPI = {
                     "target_locales": {
                         "type": "array",
                         "items": {"type": "string"},
-                        "description": "may add languages, not drop them",
+                        "description": "adds languages; drops one not published yet and not claimed (its draft goes)",
                     },
                     "published_at": {
                         "type": "string",
