@@ -341,3 +341,38 @@ def test_dropping_a_language_while_a_translator_claims_it_never_loses_the_claim(
     finally:
         racer.pool.shutdown()
     assert not failures, "\n".join(failures)
+
+
+def test_a_layout_only_correction_is_republished_without_review_but_unapproved_edits_are_not(
+    client, people, sessions, settings, engine_texts
+):
+    sentences = SENTENCES[:5]
+    post = published(client, people, sessions, settings, sentences=sentences)
+    url, spanish = f"/api/v1/posts/{post['id']}", post["translations"][0]["id"]
+    before = page_text(client, "es", post["slug"]).count("<p")
+    engine_texts.clear()
+    joined = f"{sentences[2]} {sentences[3]}\n\n{sentences[4]}"  # two paragraphs become one; no word changes
+    assert client.patch(url, json={"body": joined}, headers=people.editor.auth).status_code == 200
+    assert draft_translation(sessions, settings, post["id"], "es") == "published"
+    assert not engine_texts.get("es")  # no sentence went to the engine
+    assert page_text(client, "es", post["slug"]).count("<p") == before - 1
+    state = client.get(url, headers=people.editor.auth).get_json()
+    assert state["published"]["es"] == {"revision": 2, "current": True, "withdrawn": False}
+
+    # A correction under review holds a translator's unapproved edit: a later layout change keeps it in review.
+    reworded = f"{sentences[2]} The council met nobody.\n\n{sentences[4]}"
+    assert client.patch(url, json={"body": reworded}, headers=people.editor.auth).status_code == 200
+    draft_translation(sessions, settings, post["id"], "es")
+    draft_url = f"/api/v1/translations/{spanish}"
+    assert client.post(f"{draft_url}/claim", headers=people.maria.auth).status_code == 200
+    version = client.get(draft_url, headers=people.maria.auth).get_json()["segments"][3]["version"]
+    saved = client.patch(
+        f"{draft_url}/segments/3",
+        json={"text": "El consejo no vio a nadie.", "version": version},
+        headers=people.maria.auth,
+    )
+    assert saved.status_code == 200
+    split = f"{sentences[2]}\n\nThe council met nobody.\n\n{sentences[4]}"
+    assert client.patch(url, json={"body": split}, headers=people.editor.auth).status_code == 200
+    assert draft_translation(sessions, settings, post["id"], "es") == "outdated"
+    assert "El consejo no vio a nadie." not in page_text(client, "es", post["slug"])

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import memory, revisions, terms
+from service import memory, publishing, revisions, terms
 from service.db import session_scope
-from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, utcnow
+from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, as_utc, utcnow
 from service.settings import Settings
 from workers import fidelity, lease
 
@@ -50,6 +50,7 @@ class Job:
     correction: bool = False  # drafted again after an edit of the original: it is reviewed as a correction
     carried: dict[int, int | None] = field(default_factory=dict)  # index -> who last edited the kept draft
     previous_source: dict[int, str] = field(default_factory=dict)  # index -> an edited segment's old source
+    layout_only: bool = False  # a correction that kept every approved sentence: republished without review
 
     @property
     def pending(self) -> list[str]:
@@ -115,6 +116,23 @@ def _carry_over(session: Session, job: Job, translation: Translation) -> None:
         job.ready[index] = fidelity.Draft(kept.text, list(kept.warnings or []), kept.confidence, kept.origin)
         job.carried[index] = kept.updated_by_id
     job.previous_source = carried.previous_source
+    job.layout_only = job.correction and _keeps_the_approved_text(session, job, translation, carried.kept)
+
+
+def _keeps_the_approved_text(session: Session, job: Job, translation: Translation, kept: dict) -> bool:
+    """Every sentence kept as last approved, none new or edited, no new tag name: nothing to review.
+
+    A draft saved after the last publication (a correction still under review) is not approved
+    text, so then the translator reviews as usual.
+    """
+    if job.term_names or len(kept) != len(job.sources):
+        return False
+    published = session.scalar(
+        select(func.max(TranslationEvent.at)).where(
+            TranslationEvent.translation_id == translation.id, TranslationEvent.action == "published"
+        )
+    )
+    return published is not None and all(as_utc(d.updated_at) <= as_utc(published) for d in kept.values())
 
 
 def _fill_from_memory(sessions: sessionmaker[Session], job: Job) -> None:
@@ -139,7 +157,9 @@ def store(
         translation = _translation(session, job.post_id, job.locale)
         if translation is None:
             return "missing"
-        state = State.outdated if job.correction else State.awaiting_review
+        state = State.awaiting_review
+        if job.correction:
+            state = State.published if job.layout_only else State.outdated
         values = {"engine": engine_name, "error": None, "drafted_revision_id": job.revision_id}
         if not lease.finish(session, translation, job.owner, state, **values):
             return translation.state  # the lease was lost (this worker stalled): the other result counts
@@ -163,11 +183,29 @@ def store(
         from_memory = sum(1 for index, draft in job.ready.items() if draft.origin == "tm" and index not in job.carried)
         detail, figures = memory.drafting_summary(from_memory, len(job.pending), engine_name, seconds)
         translation.events.append(TranslationEvent(action="drafted", detail=detail, data=figures))
+        if job.layout_only:
+            _republish(session, translation)
         session.commit()
         state = translation.state
     term_names = {term_id: name for (term_id, _), name in zip(job.term_names, names, strict=True)}
     _store_term_names(sessions, term_names, job.locale)
     return state
+
+
+def _republish(session: Session, translation: Translation) -> None:
+    """Only the original's layout changed: the approved sentences go out in the new layout at once."""
+    session.flush()
+    session.expire(translation, ["segments"])
+    publishing.publish(session, translation)
+    translation.correction = False
+    number = translation.revision.number
+    translation.events.append(
+        TranslationEvent(
+            action="published",
+            detail=f"revision {number}: only the layout changed, the approved text was republished",
+            data={"revision": number, "layout_only": True},
+        )
+    )
 
 
 def _store_term_names(sessions: sessionmaker[Session], names: dict[int, str], locale: str) -> None:
