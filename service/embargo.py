@@ -2,7 +2,7 @@
 
 Visibility itself is `site.visible()` (`listed_at <= now`), so nothing shows early whatever runs
 when. What the clock cannot do alone is refresh cached pages (home, archives, feeds, sitemaps):
-the beat task calls `lift_due` every 20 seconds; it clears the `embargoed` flag of
+the beat task calls `lift_due` every `TARJAMA_EMBARGO_INTERVAL` (20) seconds; it clears the `embargoed` flag of
 posts whose time has come, with one conditional write per post (two beats never both count a
 post), and bumps the cache generations of their locales and sitemap parts.
 """

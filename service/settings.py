@@ -57,6 +57,7 @@ class Settings:
     worker_heartbeat_seconds: int = 15
     worker_stale_after_seconds: int = 120
     signals_interval_seconds: float = 2.0
+    embargo_interval_seconds: float = 20.0  # how soon an embargoed story's cached pages are refreshed
     webhook_attempts: int = 8
     webhook_backoff_seconds: float = 10.0
     smtp_url: str = ""
@@ -178,6 +179,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         worker_stale_after_seconds=_int(env, "TARJAMA_WORKER_STALE_AFTER", 120),
         page_cache_recheck=_float(env, "TARJAMA_PAGE_CACHE_RECHECK", 1.0),
         signals_interval_seconds=_float(env, "TARJAMA_SIGNALS_INTERVAL", 2.0),
+        embargo_interval_seconds=_float(env, "TARJAMA_EMBARGO_INTERVAL", 20.0),
         webhook_attempts=_int(env, "TARJAMA_WEBHOOK_ATTEMPTS", 8),
         webhook_backoff_seconds=_float(env, "TARJAMA_WEBHOOK_BACKOFF", 10.0),
         smtp_url=env.get("TARJAMA_SMTP_URL", ""),

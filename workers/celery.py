@@ -47,7 +47,11 @@ def make_celery(settings: Settings) -> Celery:
             },
             "memory-index-upkeep": {"task": MEMORY_TASK, "schedule": 3600.0},
             # Embargoed posts go live within a minute of their time, with fresh caches and sitemaps.
-            "lift-embargoes": {"task": EMBARGO_TASK, "schedule": 20.0, "options": {"expires": 60.0}},
+            "lift-embargoes": {
+                "task": EMBARGO_TASK,
+                "schedule": float(settings.embargo_interval_seconds),
+                "options": {"expires": 60.0},
+            },
             # The webhook and e-mail outbox (service/webhooks.py, service/mail.py).
             "deliver-signals": {
                 "task": SIGNALS_TASK,
