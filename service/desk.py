@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import review
@@ -74,3 +74,18 @@ def live_states(session: Session, ids: Iterable[int], visible: list[str]) -> lis
         return []
     query = select(Translation).where(Translation.id.in_(wanted), Translation.locale.in_(visible))
     return list(session.scalars(query))
+
+
+def newest_reviewable(session: Session, visible: list[str]) -> str:
+    """A stamp that changes when a draft becomes ready for review in the viewer's languages.
+
+    The queue page carries the stamp it was rendered with; live.js compares it with this one to
+    tell the translator that new drafts are waiting (rows already shown update themselves).
+    """
+    newest = session.scalar(
+        select(func.max(Translation.state_changed_at)).where(
+            Translation.locale.in_(visible),
+            Translation.state.in_([State.awaiting_review.value, State.outdated.value]),
+        )
+    )
+    return newest.isoformat() if newest else ""

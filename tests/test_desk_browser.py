@@ -276,3 +276,24 @@ def test_persian_and_arabic_pages_have_no_english_and_hold_at_both_widths(site, 
         assert page.evaluate("document.activeElement.closest('tr.segment')?.id") == "segment-0"
         context.close()
     print(f"screenshots: {SHOTS}")
+
+
+def test_new_posts_and_new_drafts_are_announced_with_a_link_that_shows_them(site, browser):  # noqa: F811
+    base = site[0]
+    desk_context, desk = signed_in(browser, base, "editor")
+    queue_context, queue = signed_in(browser, base, "maria")
+    queue.goto(f"{base}/review")
+    desk.locator("table.posts").wait_for()
+    assert desk.locator(".live-news").is_hidden() and queue.locator(".live-news").is_hidden()
+
+    tid = _draft(site, "es", title="Ferry timetable changes")  # another editor's tool posts it; it is drafted
+    for page in (desk, queue):
+        page.locator(".live-news").wait_for(state="visible", timeout=20000)
+        assert page.locator(f'[data-translation="{tid}"]').count() == 0  # no row jumps in by itself
+    queue.click(".live-news a")
+    queue.locator(f'tr[data-translation="{tid}"]').wait_for()
+    desk.click(".live-news a")
+    desk.locator(f'li[data-translation="{tid}"]').wait_for()
+    assert desk.locator(".live-news").is_hidden()
+    desk_context.close()
+    queue_context.close()

@@ -28,6 +28,13 @@
     });
   }
 
+  // Rows that were not on the page when it was rendered: a link to show them (a reload keeps the
+  // filters), announced once to screen readers, instead of rows jumping in under the reader's cursor.
+  function announce() {
+    const news = document.querySelector(".live-news");
+    if (news && news.hidden) news.hidden = false;
+  }
+
   function url() {
     const ids = Array.from(root.querySelectorAll("tr[data-translation]")).map((row) => row.dataset.translation);
     return root.dataset.liveUrl + (ids.length ? "?ids=" + ids.join(",") : "");
@@ -40,9 +47,10 @@
         if (response.ok) {
           const body = await response.json();
           (body.translations || []).forEach(showTranslation);
+          if (body.newest && body.newest > (root.dataset.newest || "")) announce();
           (body.posts || []).forEach((post) => {
             const row = root.querySelector('tr[data-post="' + post.id + '"]');
-            if (!row) return;
+            if (!row) return announce();
             const summary = row.querySelector(".progress-summary");
             if (summary && summary.textContent !== post.summary) summary.textContent = post.summary;
             const bar = row.querySelector("progress");

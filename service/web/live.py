@@ -48,7 +48,10 @@ def _translation_json(t) -> dict:
 def queue_states():
     ids = [i for i in (database_id(x) for x in request.args.get("ids", "").split(",")) if i is not None]
     visible = queue.visible_locales(g.user, settings().locales)
-    return jsonify(translations=[_translation_json(t) for t in desk.live_states(get_session(), ids, visible)])
+    return jsonify(
+        translations=[_translation_json(t) for t in desk.live_states(get_session(), ids, visible)],
+        newest=desk.newest_reviewable(get_session(), visible),
+    )
 
 
 @bp.get("/editor/live.json")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from service import publishing, queue, review, terms
+from service import desk, publishing, queue, review, terms
 from service.chips import chip_info
 from service.errors import DomainError
 from service.models import Role, Translation, User
@@ -53,6 +53,7 @@ def queue_page():
         locales=queue.visible_locales(g.user, settings().locales),
         filters=args,
         translators=_translators() if g.user.role == Role.admin else [],
+        newest=desk.newest_reviewable(get_session(), queue.visible_locales(g.user, settings().locales)),
     )
 
 
