@@ -76,7 +76,7 @@ def remove_page(session: Session, page_id: int, locale: str) -> None:
 
 def search(session: Session, locale: str, query: str, limit: int = 20) -> list[Hit]:
     """Pages of `locale` containing every word of the query, best first."""
-    words = re.findall(r"\w+", query)[:12]
+    words = re.findall(r"\w+", stemming.fold(query, locale))[:12]
     if not words:
         return []
     if _dialect(session) == "sqlite":
@@ -173,12 +173,20 @@ def _pg_index(session: Session, page_id: int, locale: str, title: str, body: str
     session.execute(
         text(
             "INSERT INTO page_search (page_id, locale, title, body, document) VALUES (:page_id, :locale, :title, :body, "
-            "setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') || "
-            "setweight(to_tsvector(CAST(:config AS regconfig), :body), 'B')) "
+            "setweight(to_tsvector(CAST(:config AS regconfig), :title_folded), 'A') || "
+            "setweight(to_tsvector(CAST(:config AS regconfig), :body_folded), 'B')) "
             "ON CONFLICT (page_id) DO UPDATE SET locale = EXCLUDED.locale, title = EXCLUDED.title, "
             "body = EXCLUDED.body, document = EXCLUDED.document"
         ),
-        {"page_id": page_id, "locale": locale, "title": title, "body": body, "config": analyzer(locale).pg_config},
+        {
+            "page_id": page_id,
+            "locale": locale,
+            "title": title,
+            "body": body,
+            "title_folded": stemming.fold(title, locale),
+            "body_folded": stemming.fold(body, locale),
+            "config": analyzer(locale).pg_config,
+        },
     )
 
 

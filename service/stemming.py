@@ -37,11 +37,33 @@ SNOWBALL = {
 }
 
 
+# Arabic-script text is typed several ways that readers take for the same word: Arabic or Persian
+# kaf and yeh (keyboards differ), with or without short-vowel marks and the stretching tatweel,
+# and with Persian, Arabic-Indic or ASCII digits. Index and query are folded to one spelling.
+ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+PERSIAN_LETTERS = str.maketrans({"ك": "ک", "ي": "ی", "ى": "ی"})
+
+
+def _language(locale: str) -> str:
+    return locale.split("-")[0].split("_")[0].lower()
+
+
+def fold(text: str, locale: str) -> str:
+    """`text` as the search index spells it: one form for letters and digits typed several ways."""
+    language = _language(locale)
+    if language in ("fa", "ar", "ur", "ps"):
+        text = ARABIC_MARKS.sub("", text)
+        if language == "fa":
+            text = text.translate(PERSIAN_LETTERS)
+    return text.translate(DIGITS)
+
+
 @cache
 def _stemmer(locale: str) -> Callable[[str], str]:
     import snowballstemmer
 
-    language = SNOWBALL.get(locale.split("-")[0].split("_")[0].lower())
+    language = SNOWBALL.get(_language(locale))
     if language is None or language not in snowballstemmer.algorithms():
         return lambda word: word
     # Snowball in pure Python costs ~0.2 ms a word, and every published page is stemmed: a story's
@@ -50,10 +72,11 @@ def _stemmer(locale: str) -> Callable[[str], str]:
 
 
 def stem(word: str, locale: str) -> str:
-    return _stemmer(locale)(word.lower()) or word.lower()
+    word = fold(word, locale).lower()
+    return _stemmer(locale)(word) or word
 
 
 def stems(text: str, locale: str) -> str:
     """Every word of `text` as its stem, space-separated: what the SQLite index holds."""
     stemmer = _stemmer(locale)
-    return " ".join(stemmer(word.lower()) or word.lower() for word in WORD.findall(text))
+    return " ".join(stemmer(word.lower()) or word.lower() for word in WORD.findall(fold(text, locale)))

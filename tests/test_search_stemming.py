@@ -3,6 +3,8 @@ time) and on PostgreSQL (the language's text-search configuration). Runs on both
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import html5lib
 
 from service import stemming
@@ -11,7 +13,9 @@ from workers.drafting import draft_translation
 
 
 def results(client, locale: str, query: str) -> list:
-    page = html5lib.parse(client.get(f"/{locale}/search?q={query}").get_data(as_text=True), namespaceHTMLElements=False)
+    page = html5lib.parse(
+        client.get(f"/{locale}/search?q={quote(query, safe='+')}").get_data(as_text=True), namespaceHTMLElements=False
+    )
     return page.findall(".//ol[@class='search-results']/li")
 
 
@@ -31,6 +35,28 @@ def test_berth_finds_berths_and_the_snippet_marks_the_word(client, people, sessi
     assert len(results(client, "en", "ship")) == 1  # "ships" in the body
     assert len(results(client, "en", "docking")) == 1  # "dock"
     assert results(client, "en", "berth+museum") == []  # every word must match
+
+
+def test_persian_and_arabic_are_found_however_letters_marks_and_digits_were_typed(client, people):
+    submit(
+        client,
+        people.editor,
+        source_locale="fa",
+        target_locales=["en"],
+        title="کتابخانهٔ شهر تا ساعت ۲۱ باز است",
+        format="text",
+        body="کتاب‌های تازه در سال ۱۴۰۳ رسید.",
+    )
+    submit(
+        client, people.editor, source_locale="ar", target_locales=["en"], title="درس اليوم", body="كَتَبَ الطالبُ الدرسَ."
+    )
+    # A reader with an Arabic keyboard types Arabic kaf and yeh; another types ASCII digits.
+    assert len(results(client, "fa", "كتابخانه")) == 1
+    assert len(results(client, "fa", "سال+1403")) == 1
+    assert len(results(client, "fa", "ساعت+٢١")) == 1  # Arabic-Indic digits
+    # Short-vowel marks neither split a word nor have to be typed.
+    assert len(results(client, "ar", "كتب")) == 1
+    assert len(results(client, "ar", "كَتَبَ+الطالب")) == 1
 
 
 def test_spanish_pages_are_found_by_another_form(client, people, sessions, settings):
