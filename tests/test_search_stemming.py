@@ -124,3 +124,28 @@ def test_upgrading_sqlite_restems_an_existing_index(tmp_path):
             assert list(search.indexed(connection)) == [(7, "en", "New berths", "Ships dock.")]
     finally:
         engine.dispose()
+
+
+def test_upgrading_indexes_existing_persian_pages_again_in_the_folded_spelling(client, people, sessions, settings):
+    """A Persian page indexed before folding is found by ASCII digits once migrations ran (both databases)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from service.app import create_app
+    from service.migrate import alembic_config
+
+    submit(client, people.editor, source_locale="fa", target_locales=["en"], title="بودجهٔ سال ۱۴۰۳", body="تصویب شد.")
+    with sessions() as session:  # the index as the older code wrote it: digits as typed
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("UPDATE page_search_fa SET title_stems = title"))
+        else:
+            session.execute(text("UPDATE page_search SET document = to_tsvector('simple', title)"))
+        session.commit()
+    assert results(client, "fa", "1403") == []
+    config = alembic_config(settings)
+    before = ScriptDirectory.from_config(config).get_revision("0012_folded_search").down_revision
+    command.stamp(config, before)
+    command.upgrade(config, "head")
+    restarted = create_app(settings).test_client()  # web processes start after migrations, caches empty
+    assert len(results(restarted, "fa", "1403")) == 1
