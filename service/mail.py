@@ -3,6 +3,8 @@
 `smtp://user:password@host:25` (plain, upgraded with STARTTLS when the server offers it),
 `smtps://host:465` (TLS from the start). Unset: no e-mail, notifications stay in-app.
 Sent by the worker (`send_pending`), never by a web request: a slow mail server slows no page.
+At least once: a copy left "sending" (the worker was killed mid-send) is sent again later, so a
+crash in the instant after the SMTP server took the message sends it twice.
 """
 
 from __future__ import annotations
@@ -10,20 +12,23 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from babel.support import Translations
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import session_scope
-from service.models import MailAddress, Notification, User
+from service.models import MailAddress, Notification, User, utcnow
 from service.notifications import MESSAGES, SUBJECT
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 50
+# A send that lasts longer was interrupted: each SMTP step times out after 30 s.
+SENDING_EXPIRES = timedelta(minutes=5)
 
 
 def send(settings: Settings, to: str, subject: str, body: str) -> None:
@@ -62,6 +67,7 @@ def send_pending(sessions: sessionmaker[Session], settings: Settings) -> int:
     """Send the e-mail copies waiting; each notification is taken by one runner only."""
     if not settings.smtp_url:
         return 0
+    requeue_interrupted(sessions)
     sent = 0
     with session_scope(sessions) as session:
         waiting = session.scalars(
@@ -72,12 +78,31 @@ def send_pending(sessions: sessionmaker[Session], settings: Settings) -> int:
     return sent
 
 
+def requeue_interrupted(sessions: sessionmaker[Session]) -> int:
+    """Copies "sending" for longer than a send can take go back to "pending" (one UPDATE).
+
+    No timestamp: taken before the column existed, so long ago.
+    """
+    expired = utcnow() - SENDING_EXPIRES
+    with session_scope(sessions) as session:
+        requeued = session.execute(
+            update(Notification)
+            .where(Notification.mail_state == "sending")
+            .where(or_(Notification.mail_sending_since.is_(None), Notification.mail_sending_since < expired))
+            .values(mail_state="pending", mail_sending_since=None)
+        ).rowcount
+        session.commit()
+    if requeued:
+        log.warning("%s e-mail copies were interrupted while sending; sending them again", requeued)
+    return requeued
+
+
 def _send_one(sessions: sessionmaker[Session], settings: Settings, notification_id: int) -> int:
     with session_scope(sessions) as session:
         taken = session.execute(
             update(Notification)
             .where(Notification.id == notification_id, Notification.mail_state == "pending")
-            .values(mail_state="sending")
+            .values(mail_state="sending", mail_sending_since=utcnow())
         ).rowcount
         session.commit()
         if not taken:
@@ -94,6 +119,6 @@ def _send_one(sessions: sessionmaker[Session], settings: Settings, notification_
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("e-mail for notification %s to %s failed: %s", notification_id, address.address, error)
                 state = "failed"
-        notification.mail_state = state
+        notification.mail_state, notification.mail_sending_since = state, None
         session.commit()
     return int(state == "sent")

@@ -485,7 +485,8 @@ class Notification(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)  # figures the UI words in each language
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    mail_state: Mapped[str] = mapped_column(String(10), default="none")  # none | pending | sent | failed
+    mail_state: Mapped[str] = mapped_column(String(10), default="none")  # none | pending | sending | sent | failed
+    mail_sending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # a runner took it then
     translation: Mapped[Translation | None] = relationship()
 
 

@@ -242,28 +242,26 @@ def _stale(segment: TranslatedSegment) -> Conflict:
     )
 
 
-def approve(session: Session, translation: Translation, user: User, shown: dict[int, str] | None = None) -> None:
+def approve(
+    session: Session,
+    translation: Translation,
+    user: User,
+    shown: dict[int, str] | None = None,
+    versions: object = None,
+) -> None:
     """Approval publishes the locale at once.
 
     The segments are read after the conditional write, so a save that committed first is in
     the page, and a save that comes later finds the draft approved and gets a Conflict.
-    `shown` is the text the approver's editor shows per position: if any differs from what is
-    stored (an edit not saved yet), nothing is published, since the approver means their text.
+    What the approver saw must still be what is stored, or nothing is published: `shown` is the
+    text the web editor shows per position (an edit not saved yet), `versions` the segment
+    versions an API client read (someone saved since).
     """
+    read = _read_versions(translation, versions)
     _take_back(session, translation, user, State.approved)
     if any(not s.text.strip() for s in translation.segments):
         raise InvalidInput(N_("some segments are empty; fill them before approving"), field="segments")
-    unsaved = [
-        s.position + 1
-        for s in translation.segments
-        if shown and s.position in shown and normalise(shown[s.position]) != s.text
-    ]
-    if unsaved:
-        raise Conflict(
-            N_("segments %(list)s show text that is not saved yet; wait until they are saved, then approve again"),
-            field="segments",
-            params={"list": ", ".join(map(str, unsaved))},
-        )
+    _refuse_unseen_changes(translation, shown or {}, read)
     record(translation, user, "approved")
     memory.store_approved(session, translation, user)
     terms.approve_names(session, translation.post, translation.locale)
@@ -276,6 +274,44 @@ def approve(session: Session, translation: Translation, user: User, shown: dict[
             actor_id=user.id, action="published", detail=f"revision {revision}", data={"revision": revision}
         )
     )
+
+
+def _read_versions(translation: Translation, raw: object) -> dict[int, int]:
+    """The API's optional {"<position>": version} for segments the approver read."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and key.isdigit() and isinstance(value, int) and not isinstance(value, bool)
+        for key, value in raw.items()
+    ):
+        raise InvalidInput(N_("versions must map segment positions to the version numbers you read"), field="versions")
+    read = {int(key): value for key, value in raw.items()}
+    positions = {s.position for s in translation.segments}
+    missing = sorted(set(read) - positions)
+    if missing:
+        raise InvalidInput(N_("segment %(n)d does not exist"), field="versions", params={"n": missing[0]})
+    return read
+
+
+def _refuse_unseen_changes(translation: Translation, shown: dict[int, str], read: dict[int, int]) -> None:
+    """Nothing is published that the approver did not see: text shown but not saved, or saved since read."""
+    unsaved = [
+        s.position + 1 for s in translation.segments if s.position in shown and normalise(shown[s.position]) != s.text
+    ]
+    if unsaved:
+        raise Conflict(
+            N_("segments %(list)s show text that is not saved yet; wait until they are saved, then approve again"),
+            field="segments",
+            params={"list": ", ".join(map(str, unsaved))},
+        )
+    changed = [s for s in translation.segments if s.position in read and s.version != read[s.position]]
+    if changed:
+        raise Conflict(
+            N_("segments %(list)s were saved since you read them; read them again, then approve"),
+            field="versions",
+            params={"list": ", ".join(str(s.position + 1) for s in changed)},
+            current={str(s.position): {"text": s.text, "version": s.version} for s in changed},
+        )
 
 
 def reject(session: Session, translation: Translation, user: User, comment: object) -> None:
@@ -317,6 +353,7 @@ def perform(
     comment: object = None,
     assignee: User | None = None,
     shown: dict[int, str] | None = None,
+    versions: object = None,
 ) -> None:
     """One review action by name: the API and the web pages offer the same verbs."""
     if action == "claim":
@@ -324,7 +361,7 @@ def perform(
     elif action == "release":
         release(session, translation, user)
     elif action == "approve":
-        approve(session, translation, user, shown)
+        approve(session, translation, user, shown, versions)
     elif action == "reject":
         reject(session, translation, user, comment)
     elif action == "retry":

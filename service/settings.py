@@ -60,6 +60,7 @@ class Settings:
     embargo_interval_seconds: float = 20.0  # how soon an embargoed story's cached pages are refreshed
     webhook_attempts: int = 8
     webhook_backoff_seconds: float = 10.0
+    webhook_keep_days: int = 30  # delivered and failed deliveries; 0: keep them forever
     smtp_url: str = ""
     mail_from: str = "tarjama@localhost"
 
@@ -182,6 +183,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         embargo_interval_seconds=_float(env, "TARJAMA_EMBARGO_INTERVAL", 20.0),
         webhook_attempts=_int(env, "TARJAMA_WEBHOOK_ATTEMPTS", 8),
         webhook_backoff_seconds=_float(env, "TARJAMA_WEBHOOK_BACKOFF", 10.0),
+        webhook_keep_days=_int(env, "TARJAMA_WEBHOOK_KEEP_DAYS", 30),
         smtp_url=env.get("TARJAMA_SMTP_URL", ""),
         mail_from=env.get("TARJAMA_MAIL_FROM", "tarjama@localhost"),
     )

@@ -6,6 +6,8 @@ The worker (`deliver_due`, run by beat every few seconds) POSTs each due deliver
 body, signed with the webhook's secret in `X-Tarjama-Signature: sha256=<hex HMAC-SHA256>`.
 A receiver that fails (no answer, or not 2xx) is tried again after 1, 2, 4, ... backoff
 periods, up to `webhook_attempts` times; every attempt is logged for admins.
+Deliveries that ended (delivered, or given up as failed) are kept `webhook_keep_days` for the
+admins' page, then `prune` deletes them in batches; a pending delivery is never deleted.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import urllib.request
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import characters
@@ -40,6 +42,9 @@ EVENTS = (
 SIGNATURE_HEADER = "X-Tarjama-Signature"
 TIMEOUT = 10.0
 BATCH = 50
+ENDED = ("delivered", "failed")
+PRUNE_BATCH = 500  # rows per transaction: short locks, and the signals task is never held long
+PRUNE_BATCHES = 20  # per run; a larger backlog (the first run after an upgrade) takes a few runs
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -118,10 +123,9 @@ def _attempt(sessions: sessionmaker[Session], settings: Settings, delivery_id: i
         delivery.attempts += 1
         delivery.log.append(WebhookAttempt(status_code=status, error=error))
         ok = status is not None and 200 <= status < 300
-        if ok:
-            delivery.state = "delivered"
-        elif delivery.attempts >= settings.webhook_attempts:
-            delivery.state = "failed"
+        if ok or delivery.attempts >= settings.webhook_attempts:
+            delivery.state = "delivered" if ok else "failed"
+            delivery.next_attempt_at = utcnow()  # nothing is due any more: from now on, when it ended
         else:
             wait = settings.webhook_backoff_seconds * 2 ** (delivery.attempts - 1)
             delivery.next_attempt_at = utcnow() + timedelta(seconds=wait)
@@ -129,6 +133,36 @@ def _attempt(sessions: sessionmaker[Session], settings: Settings, delivery_id: i
     if not ok:
         log.warning("webhook delivery %s to %s failed (attempt %s): %s", delivery_id, url, delivery.attempts, error)
     return int(ok)
+
+
+def prune(sessions: sessionmaker[Session], settings: Settings) -> int:
+    """Delete deliveries that ended more than `webhook_keep_days` ago, with their attempts.
+
+    An ended delivery's `next_attempt_at` is when it ended, so the index that finds due
+    deliveries also finds these. Batches keep each transaction short; the state condition in
+    the DELETE makes it safe next to a runner that is delivering. Returns how many went.
+    """
+    if settings.webhook_keep_days <= 0:
+        return 0
+    cutoff = utcnow() - timedelta(days=settings.webhook_keep_days)
+    removed = 0
+    for _ in range(PRUNE_BATCHES):
+        with session_scope(sessions) as session:
+            ids = session.scalars(
+                select(WebhookDelivery.id)
+                .where(WebhookDelivery.state.in_(ENDED), WebhookDelivery.next_attempt_at < cutoff)
+                .limit(PRUNE_BATCH)
+            ).all()
+            if ids:
+                session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+                session.execute(
+                    delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids), WebhookDelivery.state.in_(ENDED))
+                )
+                session.commit()
+        removed += len(ids)
+        if len(ids) < PRUNE_BATCH:
+            break
+    return removed
 
 
 def _post(url: str, secret: str, body: bytes, delivery_id: int) -> tuple[int | None, str | None]:

@@ -98,3 +98,32 @@ def test_failed_translation_keeps_its_error_and_can_be_retried(client, people, s
     retried = act(client, people.editor, tid, "retry").get_json()
     assert retried["state"] == "queued"
     assert act(client, people.editor, tid, "retry").status_code == 409
+
+
+def versions_of(client, person, translation_id) -> dict[str, int]:
+    read = client.get(f"/api/v1/translations/{translation_id}", headers=person.auth).get_json()
+    return {str(segment["position"]): segment["version"] for segment in read["segments"]}
+
+
+def test_approve_with_versions_refuses_segments_saved_since_they_were_read(client, people, sessions, settings):
+    post, tid = drafted(client, people, sessions, settings)
+    act(client, people.maria, tid, "claim")
+    read = versions_of(client, people.maria, tid)  # the API client reviews this text...
+    assert edit(client, people.admin, tid, 1, "Corregido por la administradora.", read["1"]).status_code == 200
+
+    stale = act(client, people.maria, tid, "approve", versions=read)  # ...and approves what it read
+    assert stale.status_code == 409
+    error = stale.get_json()["error"]
+    assert error["field"] == "versions" and error["message"].startswith("segments 2 were saved since you read them")
+    assert error["current"] == {"1": {"text": "Corregido por la administradora.", "version": read["1"] + 1}}
+    for bad in ({"99": 1}, {"-1": 1}, {"first": 1}, {"0": "1"}, {"0": 1.0}, {"0": True}, {"0": None}, ["1"]):
+        refused = act(client, people.maria, tid, "approve", versions=bad)
+        assert refused.status_code == 422, bad
+        assert refused.get_json()["error"]["field"] == "versions"
+    state = client.get(f"/api/v1/translations/{tid}", headers=people.maria.auth).get_json()
+    assert state["state"] == "in_review" and state["page"] is None
+    assert client.get(f"/es/posts/{post['slug']}").status_code == 404  # nothing published
+
+    approved = act(client, people.maria, tid, "approve", versions=versions_of(client, people.maria, tid))
+    assert approved.status_code == 200 and approved.get_json()["state"] == "published"
+    assert "Corregido por la administradora." in client.get(f"/es/posts/{post['slug']}").get_data(as_text=True)

@@ -226,3 +226,48 @@ def test_a_mention_is_mailed_through_the_smtp_server(client, people, sessions, s
     subject = str(make_header(decode_header(message["Subject"])))
     assert subject.startswith("Tarjama : maria vous a mentionné")
     assert "¿está bien el titular?" in message.get_payload(decode=True).decode()
+
+
+def test_a_copy_interrupted_while_sending_is_sent_again_and_a_fresh_one_is_left(
+    client, people, sessions, settings, smtp_server
+):
+    from datetime import timedelta
+
+    from service import mail
+    from service.models import MailAddress, utcnow
+
+    controller, inbox = smtp_server
+    ids = drafted(client, people, sessions, settings)
+    with session_scope(sessions) as session:
+        session.add(MailAddress(user_id=people.editor.id, address="editor@example.org"))
+        now = utcnow()
+        taken = {"killed an hour ago": now - timedelta(hours=1), "before the upgrade": None, "now": now}
+        made = {}
+        for name, since in taken.items():
+            notification = Notification(
+                user_id=people.editor.id,
+                kind="comment",
+                translation_id=ids["es"],
+                data={"actor": "maria", "title": "City opens three new schools", "locale": "es", "comment": name},
+                mail_state="sending",
+                mail_sending_since=since,
+            )
+            session.add(notification)
+            session.flush()
+            made[name] = notification.id
+        session.commit()
+    configured = settings.with_(smtp_url=f"smtp://127.0.0.1:{controller.port}")
+
+    assert mail.send_pending(sessions, configured) == 2
+    assert mail.send_pending(sessions, configured) == 0  # sent once each
+    bodies = sorted(message_body(raw) for _sender, _to, raw in inbox.messages)
+    assert [body.rsplit(": ", 1)[1].strip() for body in bodies] == ["before the upgrade", "killed an hour ago"]
+    with session_scope(sessions) as session:
+        states = {name: session.get(Notification, nid).mail_state for name, nid in made.items()}
+    assert states == {"killed an hour ago": "sent", "before the upgrade": "sent", "now": "sending"}
+
+
+def message_body(raw: bytes) -> str:
+    from email import message_from_bytes
+
+    return message_from_bytes(raw).get_payload(decode=True).decode()

@@ -1,5 +1,6 @@
 """Webhooks on real parts: events go to an outbox, a real Celery worker (with beat) POSTs them,
-signed, to local HTTP receivers; a failing receiver is tried again until it answers."""
+signed, to local HTTP receivers; a failing receiver is tried again until it answers. Deliveries
+that ended long ago are pruned; pending ones never are."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from service.app import create_app
 from service.db import make_engine, make_session_factory, session_scope
-from service.models import WebhookDelivery
+from service.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from service.settings import load_settings
 from tests import factories
 from tests.conftest import ROOT, fresh_database, make_env
@@ -135,3 +138,77 @@ def test_events_are_delivered_signed_and_a_failing_receiver_is_retried(stack):
     assert page.count("HTTP 500") == 2 and "delivered" in page
     steady.server.shutdown()
     flaky.server.shutdown()
+
+
+def _outbox(session, url: str, rows: dict[str, tuple[str, float, float]]) -> dict[str, int]:
+    """Deliveries named by `rows`: name -> (state, days since created, days since it ended or is due)."""
+    hook = Webhook(url=url, secret=SECRET, events=["post.submitted"])
+    session.add(hook)
+    now, made = utcnow(), {}
+    for name, (state, created, ended) in rows.items():
+        delivery = WebhookDelivery(
+            webhook=hook,
+            event="post.submitted",
+            body=json.dumps({"name": name}),
+            state=state,
+            attempts=1,
+            created_at=now - timedelta(days=created),
+            next_attempt_at=now - timedelta(days=ended),
+        )
+        delivery.log.append(WebhookAttempt(at=now - timedelta(days=ended), status_code=204))
+        session.add(delivery)
+        session.flush()
+        made[name] = delivery.id
+    session.commit()
+    return made
+
+
+def _left(sessions, ids: dict[str, int]) -> set[str]:
+    with session_scope(sessions) as session:
+        kept = set(session.scalars(select(WebhookDelivery.id).where(WebhookDelivery.id.in_(ids.values()))))
+        logged = set(session.scalars(select(WebhookAttempt.delivery_id)))
+    assert kept == logged & set(ids.values())  # no attempt outlives its delivery
+    return {name for name, delivery_id in ids.items() if delivery_id in kept}
+
+
+def test_ended_deliveries_are_pruned_after_the_kept_days_and_pending_ones_never(
+    client, people, sessions, settings, monkeypatch
+):
+    from service import webhooks
+
+    rows = {f"old delivered {n}": ("delivered", 41, 40) for n in range(5)}
+    rows |= {
+        "old failed": ("failed", 31, 31),
+        "old pending": ("pending", 60, 60),  # a receiver down for months: still owed, never deleted
+        "old pending waiting": ("pending", 60, -1),
+        "recent delivered": ("delivered", 2, 2),
+        "recent failed": ("failed", 1, 1),
+        "ended lately after a long wait": ("delivered", 45, 29),
+    }
+    with session_scope(sessions) as session:
+        ids = _outbox(session, "http://127.0.0.1:9/hook", rows)
+    monkeypatch.setattr(webhooks, "PRUNE_BATCH", 2)  # several batches in one run
+
+    assert webhooks.prune(sessions, settings.with_(webhook_keep_days=0)) == 0  # 0: keep everything
+    assert webhooks.prune(sessions, settings) == 6
+    kept = {"old pending", "old pending waiting", "recent delivered", "recent failed", "ended lately after a long wait"}
+    assert _left(sessions, ids) == kept
+    assert webhooks.prune(sessions, settings.with_(webhook_keep_days=10)) == 1  # configurable
+    assert _left(sessions, ids) == kept - {"ended lately after a long wait"}
+
+    factories.sign_in(client, "admin")
+    page = client.get("/admin/webhooks").get_data(as_text=True)
+    for name in kept - {"ended lately after a long wait"}:
+        assert f'data-delivery="{ids[name]}"' in page
+    assert f'data-delivery="{ids["old failed"]}"' not in page
+
+
+def test_the_worker_prunes_old_deliveries_on_its_signals_run(stack):
+    settings, sessions, _people, log_path = stack
+    with session_scope(sessions) as session:
+        ids = _outbox(
+            session,
+            "http://127.0.0.1:9/hook",
+            {"old delivered": ("delivered", 40, 40), "old pending": ("pending", 40, -1), "fresh": ("delivered", 0, 0)},
+        )
+    wait_for(lambda: _left(sessions, ids) == {"old pending", "fresh"}, "pruning by the signals task", log_path)

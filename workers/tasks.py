@@ -83,7 +83,10 @@ def memory_upkeep() -> int:
 
 @app.task(name=SIGNALS_TASK)
 def deliver_signals() -> int:
-    """Drain the outbox: due webhook deliveries, then waiting e-mail copies of notifications."""
+    """Drain the outbox: due webhook deliveries, then waiting e-mail copies of notifications;
+    then forget deliveries that ended long ago."""
     from service import mail, webhooks
 
-    return webhooks.deliver_due(_sessions(), _settings()) + mail.send_pending(_sessions(), _settings())
+    sent = webhooks.deliver_due(_sessions(), _settings()) + mail.send_pending(_sessions(), _settings())
+    webhooks.prune(_sessions(), _settings())
+    return sent

@@ -191,7 +191,13 @@ def act_on_translation(translation_id: int, action: str):
     session, translation = get_session(), _translation(translation_id)
     payload = json_body()
     review.perform(
-        session, translation, g.user, action, idle_seconds=settings().claim_idle_seconds, comment=payload.get("comment")
+        session,
+        translation,
+        g.user,
+        action,
+        idle_seconds=settings().claim_idle_seconds,
+        comment=payload.get("comment"),
+        versions=payload.get("versions"),
     )
     session.commit()
     if action == "retry":

@@ -87,7 +87,22 @@ OPENAPI = {
             f"/translations/{{id}}/{action}": {
                 "post": _op(f"{action.capitalize()} a translation", params=[_ID], errors=(401, 403, 404, 409, 422))
             }
-            for action in ("claim", "release", "approve", "reject", "retry")
+            for action in ("claim", "release", "reject", "retry")
+        },
+        "/translations/{id}/approve": {
+            "post": {
+                **_op(
+                    "Approve a translation: it is published at once. Send the versions of the segments you reviewed"
+                    " (as GET reports them): if any was saved since, 409 naming `versions` lists those segments"
+                    " (numbered from 1) and nothing is published",
+                    params=[_ID],
+                    errors=(401, 403, 404, 409, 422),
+                ),
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Approval"}}},
+                },
+            }
         },
         "/translations/{id}/segments/{n}": {
             "patch": _op(
@@ -196,6 +211,17 @@ OPENAPI = {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {"locales": {"type": "array", "items": {"type": "string"}}},
+            },
+            "Approval": {
+                "type": "object",
+                "properties": {
+                    "versions": {
+                        "type": "object",
+                        "description": 'segment position -> the version you reviewed, e.g. {"0": 2, "3": 1}',
+                        "propertyNames": {"pattern": "^[0-9]+$"},
+                        "additionalProperties": {"type": "integer"},
+                    }
+                },
             },
             "SegmentEdit": {
                 "type": "object",
