@@ -144,7 +144,7 @@ def test_upgrading_indexes_existing_persian_pages_again_in_the_folded_spelling(c
         session.commit()
     assert results(client, "fa", "1403") == []
     config = alembic_config(settings)
-    before = ScriptDirectory.from_config(config).get_revision("0012_folded_search").down_revision
+    before = ScriptDirectory.from_config(config).get_revision("0013_folded_search").down_revision
     command.stamp(config, before)
     command.upgrade(config, "head")
     restarted = create_app(settings).test_client()  # web processes start after migrations, caches empty

@@ -1,7 +1,7 @@
 """search folds Arabic-script spellings and digits
 
-Revision ID: 0012_folded_search
-Revises: 0011_display_names
+Revision ID: 0013_folded_search
+Revises: 0012_mail_sending_since
 Create Date: 2026-11-23 22:10:00
 
 The search index now holds Persian and Arabic words in one spelling (Arabic or Persian kaf and
@@ -15,8 +15,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_folded_search"
-down_revision = "0011_display_names"
+revision = "0013_folded_search"
+down_revision = "0012_mail_sending_since"
 branch_labels = None
 depends_on = None
 
