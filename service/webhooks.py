@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import characters
+from service import characters, sealing
 from service.db import session_scope
 from service.errors import N_, InvalidInput
 from service.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
@@ -40,6 +40,11 @@ EVENTS = (
     "translation.failed",
 )
 SIGNATURE_HEADER = "X-Tarjama-Signature"
+# Shown to admins on the Webhooks page as the attempt's error (technical detail, like HTTP errors).
+UNREADABLE_SECRET = (
+    "the webhook's secret cannot be read: the server's secret key (TARJAMA_SECRET_KEY) changed "
+    "since it was entered; delete the webhook and add it again with its secret"
+)
 TIMEOUT = 10.0
 BATCH = 50
 ENDED = ("delivered", "failed")
@@ -51,7 +56,7 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def add(session: Session, url: object, secret: object, events: list[str]) -> Webhook:
+def add(session: Session, settings: Settings, url: object, secret: object, events: list[str]) -> Webhook:
     if not isinstance(url, str) or urlsplit(url.strip()).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise InvalidInput(N_("the URL must start with http:// or https://"), field="url")
     if not isinstance(secret, str) or len(secret.strip()) < 16:
@@ -60,7 +65,7 @@ def add(session: Session, url: object, secret: object, events: list[str]) -> Web
     chosen = [event for event in EVENTS if event in events]
     if not chosen:
         raise InvalidInput(N_("choose at least one event"), field="events")
-    hook = Webhook(url=url.strip()[:1000], secret=secret.strip(), events=chosen)
+    hook = Webhook(url=url.strip()[:1000], secret=sealing.seal(settings, secret.strip()), events=chosen)
     session.add(hook)
     return hook
 
@@ -116,8 +121,9 @@ def _take_due(sessions: sessionmaker[Session], settings: Settings) -> list[int]:
 def _attempt(sessions: sessionmaker[Session], settings: Settings, delivery_id: int) -> int:
     with session_scope(sessions) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
-        url, secret, body = delivery.webhook.url, delivery.webhook.secret, delivery.body.encode()
-    status, error = _post(url, secret, body, delivery_id)
+        url, body = delivery.webhook.url, delivery.body.encode()
+        secret = _signing_key(session, settings, delivery.webhook)
+    status, error = _post(url, secret, body, delivery_id) if secret else (None, UNREADABLE_SECRET)
     with session_scope(sessions) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         delivery.attempts += 1
@@ -163,6 +169,18 @@ def prune(sessions: sessionmaker[Session], settings: Settings) -> int:
         if len(ids) < PRUNE_BATCH:
             break
     return removed
+
+
+def _signing_key(session: Session, settings: Settings, hook: Webhook) -> str | None:
+    """The webhook's secret in the clear; one stored before sealing is sealed now. None: unreadable."""
+    try:
+        secret = sealing.unseal(settings, hook.secret)
+    except sealing.CannotUnseal:
+        return None
+    if not sealing.is_sealed(hook.secret):
+        hook.secret = sealing.seal(settings, secret)
+        session.commit()
+    return secret
 
 
 def _post(url: str, secret: str, body: bytes, delivery_id: int) -> tuple[int | None, str | None]:

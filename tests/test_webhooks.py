@@ -19,6 +19,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
+from service import webhooks
 from service.app import create_app
 from service.db import make_engine, make_session_factory, session_scope
 from service.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
@@ -108,6 +109,9 @@ def test_events_are_delivered_signed_and_a_failing_receiver_is_retried(stack):
     client.post(
         "/admin/webhooks", data={"csrf_token": token, "url": flaky.url, "secret": SECRET, "events": ["post.submitted"]}
     )
+
+    with session_scope(sessions) as session:  # a database dump does not give the signing keys away
+        assert all(hook.secret.startswith("sealed:") and SECRET not in hook.secret for hook in session.query(Webhook))
 
     post = factories.submit(client, people.editor, target_locales=["es", "ar"]).get_json()
     es = next(t["id"] for t in post["translations"] if t["locale"] == "es")
@@ -212,3 +216,27 @@ def test_the_worker_prunes_old_deliveries_on_its_signals_run(stack):
             {"old delivered": ("delivered", 40, 40), "old pending": ("pending", 40, -1), "fresh": ("delivered", 0, 0)},
         )
     wait_for(lambda: _left(sessions, ids) == {"old pending", "fresh"}, "pruning by the signals task", log_path)
+
+
+def test_a_secret_stored_in_the_clear_is_sealed_on_use_and_a_changed_server_key_is_reported(sessions, settings):
+    receiver = Receiver()
+    with session_scope(sessions) as session:  # as stored before secrets were sealed
+        session.add(Webhook(url=receiver.url, secret=SECRET, events=["post.submitted"]))
+        session.flush()
+        webhooks.queue_event(session, "post.submitted", {"post": {"id": 1}})
+        session.commit()
+    assert webhooks.deliver_due(sessions, settings) == 1
+    ((headers, body),) = receiver.received
+    assert headers["X-Tarjama-Signature"] == webhooks.sign(SECRET, body)
+    with session_scope(sessions) as session:
+        assert session.query(Webhook).one().secret.startswith("sealed:")
+
+    with session_scope(sessions) as session:
+        webhooks.queue_event(session, "post.submitted", {"post": {"id": 2}})
+        session.commit()
+    assert webhooks.deliver_due(sessions, settings.with_(secret_key="another-server-key")) == 0
+    assert len(receiver.received) == 1  # nothing is sent unsigned or signed with a wrong key
+    with session_scope(sessions) as session:
+        attempt = session.query(WebhookAttempt).order_by(WebhookAttempt.id.desc()).first()
+        assert "TARJAMA_SECRET_KEY" in attempt.error and "add it again" in attempt.error
+    receiver.server.shutdown()

@@ -96,7 +96,7 @@ def webhooks_page():
 def add_webhook():
     db, form = get_session(), request.form
     try:
-        webhooks.add(db, form.get("url", ""), form.get("secret", ""), form.getlist("events"))
+        webhooks.add(db, settings(), form.get("url", ""), form.get("secret", ""), form.getlist("events"))
     except DomainError as error:
         db.rollback()
         flash(ui_message(error), "error")
