@@ -87,7 +87,15 @@ OPENAPI = {
             f"/translations/{{id}}/{action}": {
                 "post": _op(f"{action.capitalize()} a translation", params=[_ID], errors=(401, 403, 404, 409, 422))
             }
-            for action in ("claim", "release", "reject", "retry")
+            for action in ("claim", "release", "retry")
+        },
+        "/translations/{id}/reject": {
+            "post": _op(
+                "Reject a translation back to its translator, saying what to fix",
+                body="Rejection",
+                params=[_ID],
+                errors=(401, 403, 404, 409, 422),
+            )
         },
         "/translations/{id}/approve": {
             "post": {
@@ -211,6 +219,11 @@ OPENAPI = {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {"locales": {"type": "array", "items": {"type": "string"}}},
+            },
+            "Rejection": {
+                "type": "object",
+                "required": ["comment"],
+                "properties": {"comment": {"type": "string", "minLength": 1, "description": "what to fix"}},
             },
             "Approval": {
                 "type": "object",
