@@ -6,6 +6,7 @@
   integration tests' worker listens on database 2, so no test feeds another's worker.
 - Argos: tiny synthetic packages (real format, random weights) built and installed once.
 - Metrics: one prometheus multiprocess directory for the run (PROMETHEUS_MULTIPROC_DIR).
+- Chromium: Debian's, headless through Playwright, for the browser tests (one per module).
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ from service.settings import Settings, load_settings
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -166,3 +178,13 @@ def client(app):
 def people(sessions, settings) -> factories.People:
     """An admin, an editor, a Spanish/French translator and a Persian/German translator, with tokens."""
     return factories.make_people(sessions, settings)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per browser-test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
