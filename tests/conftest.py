@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -134,6 +135,21 @@ def fresh_database(database_url: str, directory: Path) -> str:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return database_url
+
+
+def start_worker(env: dict[str, str], log_path: Path, *options: str) -> subprocess.Popen:
+    """A real `celery -A workers worker` process (solo pool, `options` added), returned once it is ready."""
+    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [*command, *options], env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while b"ready." not in log_path.read_bytes():
+        assert worker.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, "worker did not start:\n" + log_path.read_text()
+        time.sleep(0.2)
+    return worker
 
 
 def make_env(database_url: str, data_dir: Path, redis_url: str, argos_dir: Path) -> dict[str, str]:
