@@ -191,6 +191,22 @@ def client(app):
 
 
 @pytest.fixture
+def engine_calls(monkeypatch) -> list[list[str]]:
+    """Every batch the real Apertium engine receives, as the pipeline sends it (spans protected)."""
+    from workers.mt import apertium
+
+    calls: list[list[str]] = []
+    real = apertium.translate_scored
+
+    def spy(texts, source, target, settings):
+        calls.append(list(texts))
+        return real(texts, source, target, settings)
+
+    monkeypatch.setattr(apertium, "translate_scored", spy)
+    return calls
+
+
+@pytest.fixture
 def people(sessions, settings) -> factories.People:
     """An admin, an editor, a Spanish/French translator and a Persian/German translator, with tokens."""
     return factories.make_people(sessions, settings)
