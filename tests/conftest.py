@@ -152,6 +152,23 @@ def start_worker(env: dict[str, str], log_path: Path, *options: str) -> subproce
     return worker
 
 
+def start_run(directory: Path, port: int) -> subprocess.Popen:
+    """`tarjama run` as an operator starts it: its own SQLite database and Redis under `directory`,
+    in a new process session (so a test can signal the whole group), its output in directory/run.log."""
+    env = {**os.environ, "TARJAMA_DATA_DIR": str(directory / "data"), "TARJAMA_SECRET_KEY": "x"}
+    env.pop("TARJAMA_REDIS_URL", None)  # so it starts its own Redis
+    env.pop("TARJAMA_DATABASE_URL", None)
+    with open(directory / "run.log", "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "run", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def make_env(database_url: str, data_dir: Path, redis_url: str, argos_dir: Path) -> dict[str, str]:
     """The environment a test configures Tarjama with (also handed to worker processes)."""
     return {
