@@ -16,23 +16,15 @@ Data goes to a temporary directory under /work/benchdata when it exists (else th
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import accounts  # noqa: E402
-from service.app import create_app  # noqa: E402
-from service.db import make_engine, make_session_factory  # noqa: E402
-from service.migrate import upgrade  # noqa: E402
-from service.settings import load_settings  # noqa: E402
-from tests.conftest import free_port, wait_for_port  # noqa: E402
+from bench.api_stack import Stack, api_stack  # noqa: E402
 from workers import mt  # noqa: E402
 from workers.drafting import draft_translation  # noqa: E402
 
@@ -56,12 +48,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    base = Path("/work/benchdata") if Path("/work/benchdata").is_dir() else None
-    workdir = Path(tempfile.mkdtemp(prefix="tarjama-corrections-", dir=base))
-    port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
-    )
     sent: list[int] = []
     real = mt.translate_scored
 
@@ -71,57 +57,42 @@ def main() -> None:
 
     mt.translate_scored = counting
     try:
-        wait_for_port(port)
-        settings = load_settings(
-            {
-                "TARJAMA_DATA_DIR": str(workdir),
-                "TARJAMA_DATABASE_URL": args.database_url,
-                "TARJAMA_SECRET_KEY": "bench",
-                "TARJAMA_REDIS_URL": f"redis://127.0.0.1:{port}/0",
-                "TARJAMA_MT_ENGINES": "en-es=apertium,*=apertium",
-            }
-        )
-        upgrade(settings)
-        engine = make_engine(settings)
-        sessions = make_session_factory(engine)
-        with sessions() as session:
-            token = accounts.create_token(session, accounts.create_user(session, "bench", "editor", "bench-password"))
-            session.commit()
-        client = create_app(settings).test_client()
-        headers = {"Authorization": f"Bearer {token}"}
-        names = ("A: new 100-sentence post, drafted (anchor)", "B: one sentence corrected, drafted again")
-        timings: dict[str, list[float]] = {name: [] for name in names}
-        segments: dict[str, list[int]] = {name: [] for name in names}
-        for run in range(args.repeat + 1):  # the first round warms up and is not counted
-            lines = sentences(run)
-            started = time.perf_counter()
-            post = client.post("/api/v1/posts", json=payload(lines), headers=headers).get_json()
-            sent.clear()
-            draft_translation(sessions, settings, post["id"], "es")
-            record(run, timings[names[0]], segments[names[0]], time.perf_counter() - started, sum(sent))
-            lines[50] = lines[50].replace("Tuesday", "Wednesday")
-            started = time.perf_counter()
-            edited = client.patch(f"/api/v1/posts/{post['id']}", json={"body": payload(lines)["body"]}, headers=headers)
-            assert edited.status_code == 200, edited.get_json()
-            sent.clear()
-            draft_translation(sessions, settings, post["id"], "es")
-            record(run, timings[names[1]], segments[names[1]], time.perf_counter() - started, sum(sent))
-        anchor = statistics.median(timings[names[0]])
-        print(f"\n{args.repeat} interleaved runs, Apertium en->es, {settings.effective_database_url.split(':')[0]}")
-        print(f"{'case':<45} {'to MT':>6} {'median s':>9} {'min-max s':>13} {'x anchor':>9}")
-        for name in names:
-            values = timings[name]
-            spread = f"{min(values):.2f}-{max(values):.2f}"
-            print(
-                f"{name:<45} {statistics.median(segments[name]):>6.0f} {statistics.median(values):>9.3f} "
-                f"{spread:>13} {statistics.median(values) / anchor:>9.2f}"
-            )
-        engine.dispose()
+        with api_stack("corrections", args.database_url, {"TARJAMA_MT_ENGINES": "en-es=apertium,*=apertium"}) as stack:
+            run_cases(args.repeat, stack, sent)
     finally:
         mt.translate_scored = real
-        redis.terminate()
-        redis.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_cases(repeat: int, stack: Stack, sent: list[int]) -> None:
+    """A and B interleaved, then the table."""
+    settings, sessions, client, headers = stack.settings, stack.sessions, stack.client, stack.headers
+    names = ("A: new 100-sentence post, drafted (anchor)", "B: one sentence corrected, drafted again")
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    segments: dict[str, list[int]] = {name: [] for name in names}
+    for run in range(repeat + 1):  # the first round warms up and is not counted
+        lines = sentences(run)
+        started = time.perf_counter()
+        post = client.post("/api/v1/posts", json=payload(lines), headers=headers).get_json()
+        sent.clear()
+        draft_translation(sessions, settings, post["id"], "es")
+        record(run, timings[names[0]], segments[names[0]], time.perf_counter() - started, sum(sent))
+        lines[50] = lines[50].replace("Tuesday", "Wednesday")
+        started = time.perf_counter()
+        edited = client.patch(f"/api/v1/posts/{post['id']}", json={"body": payload(lines)["body"]}, headers=headers)
+        assert edited.status_code == 200, edited.get_json()
+        sent.clear()
+        draft_translation(sessions, settings, post["id"], "es")
+        record(run, timings[names[1]], segments[names[1]], time.perf_counter() - started, sum(sent))
+    anchor = statistics.median(timings[names[0]])
+    print(f"\n{repeat} interleaved runs, Apertium en->es, {settings.effective_database_url.split(':')[0]}")
+    print(f"{'case':<45} {'to MT':>6} {'median s':>9} {'min-max s':>13} {'x anchor':>9}")
+    for name in names:
+        values = timings[name]
+        spread = f"{min(values):.2f}-{max(values):.2f}"
+        print(
+            f"{name:<45} {statistics.median(segments[name]):>6.0f} {statistics.median(values):>9.3f} "
+            f"{spread:>13} {statistics.median(values) / anchor:>9.2f}"
+        )
 
 
 def record(run: int, timings: list[float], segments: list[int], seconds: float, sent: int) -> None:

@@ -17,23 +17,15 @@ Data goes to a temporary directory under /work/benchdata when it exists (else th
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import accounts  # noqa: E402
-from service.app import create_app  # noqa: E402
-from service.db import make_engine, make_session_factory  # noqa: E402
-from service.migrate import upgrade  # noqa: E402
-from service.settings import load_settings  # noqa: E402
-from tests.conftest import free_port, wait_for_port  # noqa: E402
+from bench.api_stack import api_stack  # noqa: E402
 from tests.factories import story  # noqa: E402
 
 SENTENCE = (
@@ -58,29 +50,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    base = Path("/work/benchdata") if Path("/work/benchdata").is_dir() else None
-    workdir = Path(tempfile.mkdtemp(prefix="tarjama-large-post-", dir=base))
-    port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
-    )
-    try:
-        wait_for_port(port)
-        settings = load_settings(
-            {
-                "TARJAMA_DATA_DIR": str(workdir),
-                "TARJAMA_DATABASE_URL": args.database_url,
-                "TARJAMA_SECRET_KEY": "bench",
-                "TARJAMA_REDIS_URL": f"redis://127.0.0.1:{port}/0",
-            }
-        )
-        upgrade(settings)
-        sessions = make_session_factory(make_engine(settings))
-        with sessions() as session:
-            token = accounts.create_token(session, accounts.create_user(session, "bench", "editor", "bench-password"))
-            session.commit()
-        client = create_app(settings).test_client()
-        headers = {"Authorization": f"Bearer {token}"}
+    with api_stack("large-post", args.database_url) as stack:
+        settings, client, headers = stack.settings, stack.client, stack.headers
         payloads = bodies(settings.max_segments)
         timings: dict[str, list[float]] = {name: [] for name in payloads}
         statuses: dict[str, set[int]] = {name: set() for name in payloads}
@@ -101,10 +72,6 @@ def main() -> None:
             spread = f"{min(values):.2f}-{max(values):.2f}"
             status = ",".join(map(str, sorted(statuses[name])))
             print(f"{name:<40} {status:>6} {median:>9.3f} {spread:>13} {median / anchor:>9.1f}")
-    finally:
-        redis.terminate()
-        redis.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cross_post_batching import DATA_DIR, stories  # noqa: E402
+from bench.cross_post_batching import DATA_DIR, spread, stories  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from workers.mt import argos  # noqa: E402
 from workers.mt.synthetic import BASE, ensure_installed  # noqa: E402
@@ -101,10 +101,6 @@ def modes(settings: Settings, texts: list[str]) -> dict[str, Callable[[], object
         "Tarjama engine, one call": lambda: argos.translate_batch(texts, "en", "de", settings),
         "argostranslate, one call per segment": lambda: [anchor(text) for text in texts],
     }
-
-
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
 def main() -> None:

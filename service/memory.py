@@ -13,17 +13,15 @@ segment's own placeholders when reused, so the real tags of the new post come ba
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from difflib import SequenceMatcher
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service import memory_index
+from service import memory_index, revisions
 from service.errors import N_, Forbidden, NotFound
 from service.memory_index import QUOTES
 from service.models import MemoryEntry, Role, TranslatedSegment, Translation, User, utcnow
@@ -249,19 +247,11 @@ def suggestions(session: Session, translation: Translation, limit: int = 3) -> d
     return found
 
 
-_PIECES = re.compile(r"</?g\d+>|<x\d+/>|\s+|\w+|[^\w\s]")
+_AS_MEMORY_SEES_IT = {"same": "same", "removed": "memory", "added": "this"}
 
 
 def source_diff(current: str, remembered: str) -> list[tuple[str, str]]:
-    """Word-level difference of two sources: ("same" | "memory" only | "this" segment only, text)."""
-    old, new = _PIECES.findall(remembered), _PIECES.findall(current)
-    ops: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            ops.append(("same", "".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            ops.append(("memory", "".join(old[i1:i2])))
-        if j2 > j1:
-            ops.append(("this", "".join(new[j1:j2])))
-    return ops
+    """Word-level difference of two sources: ("same" | "memory" only | "this" segment only, text).
+
+    The editor's revision difference, read from the remembered source to this one."""
+    return [(_AS_MEMORY_SEES_IT[op], text) for op, text in revisions.word_diff(remembered, current)]

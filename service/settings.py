@@ -108,13 +108,22 @@ def parse_engines(spec: str) -> tuple[tuple[str, str], ...]:
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
+    return _number(env, name, default, int, "a whole number")
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    return _number(env, name, default, float, "a number")
+
+
+def _number(env: dict[str, str], name: str, default, kind: type, what: str):
+    """The variable read as `kind`; unset or empty gives the default, anything else unreadable is an error."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
 
 
 def _choice(env: dict[str, str], name: str, default: str, choices: set[str]) -> str:
@@ -123,16 +132,6 @@ def _choice(env: dict[str, str], name: str, default: str, choices: set[str]) -> 
         if choice.lower() == value.lower():
             return choice
     raise SettingsError(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}")
-
-
-def _float(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

@@ -6,6 +6,7 @@
   integration tests' worker listens on database 2, so no test feeds another's worker.
 - Argos: tiny synthetic packages (real format, random weights) built and installed once.
 - Metrics: one prometheus multiprocess directory for the run (PROMETHEUS_MULTIPROC_DIR).
+- Chromium: Debian's, headless through Playwright, for the browser tests (one per module).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +27,17 @@ from service.settings import Settings, load_settings
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -124,6 +137,38 @@ def fresh_database(database_url: str, directory: Path) -> str:
     return database_url
 
 
+def start_worker(env: dict[str, str], log_path: Path, *options: str) -> subprocess.Popen:
+    """A real `celery -A workers worker` process (solo pool, `options` added), returned once it is ready."""
+    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [*command, *options], env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while b"ready." not in log_path.read_bytes():
+        assert worker.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, "worker did not start:\n" + log_path.read_text()
+        time.sleep(0.2)
+    return worker
+
+
+def start_run(directory: Path, port: int) -> subprocess.Popen:
+    """`tarjama run` as an operator starts it: its own SQLite database and Redis under `directory`,
+    in a new process session (so a test can signal the whole group), its output in directory/run.log."""
+    env = {**os.environ, "TARJAMA_DATA_DIR": str(directory / "data"), "TARJAMA_SECRET_KEY": "x"}
+    env.pop("TARJAMA_REDIS_URL", None)  # so it starts its own Redis
+    env.pop("TARJAMA_DATABASE_URL", None)
+    with open(directory / "run.log", "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "run", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def make_env(database_url: str, data_dir: Path, redis_url: str, argos_dir: Path) -> dict[str, str]:
     """The environment a test configures Tarjama with (also handed to worker processes)."""
     return {
@@ -163,6 +208,32 @@ def client(app):
 
 
 @pytest.fixture
+def engine_calls(monkeypatch) -> list[list[str]]:
+    """Every batch the real Apertium engine receives, as the pipeline sends it (spans protected)."""
+    from workers.mt import apertium
+
+    calls: list[list[str]] = []
+    real = apertium.translate_scored
+
+    def spy(texts, source, target, settings):
+        calls.append(list(texts))
+        return real(texts, source, target, settings)
+
+    monkeypatch.setattr(apertium, "translate_scored", spy)
+    return calls
+
+
+@pytest.fixture
 def people(sessions, settings) -> factories.People:
     """An admin, an editor, a Spanish/French translator and a Persian/German translator, with tokens."""
     return factories.make_people(sessions, settings)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per browser-test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from service.models import Translation, TranslationEvent
@@ -11,20 +10,6 @@ from workers import batching, fidelity, lease
 from workers.mt import apertium
 
 TOPICS = ["The council approved the plan.", "The river flooded the old town.", "Prices rose in October."]
-
-
-@pytest.fixture
-def engine_calls(monkeypatch) -> list[list[str]]:
-    """Every call Apertium gets, with the texts it was asked to translate."""
-    calls: list[list[str]] = []
-    real = apertium.translate_scored
-
-    def spy(texts, source, target, settings):
-        calls.append(list(texts))
-        return real(texts, source, target, settings)
-
-    monkeypatch.setattr(apertium, "translate_scored", spy)
-    return calls
 
 
 def post_about(client, people, topic: str) -> dict:

@@ -6,32 +6,18 @@ saved under test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.db import make_engine, make_session_factory
 from service.settings import load_settings
 from tests import factories
 from tests.conftest import ROOT, fresh_database, make_env
+from tests.live_server import serving
 from workers.drafting import draft_translation
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")
@@ -48,21 +34,9 @@ def site(tmp_path_factory, database_url, redis_server, argos_dir):
     post = factories.submit(api, people.editor, target_locales=["es", "fa"]).get_json()
     for translation in post["translations"]:
         draft_translation(sessions, settings, post["id"], translation["locale"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     ids = {t["locale"]: t["id"] for t in post["translations"]}
-    yield f"http://127.0.0.1:{server.server_port}", ids, post, api, people
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serving(app) as base:
+        yield base, ids, post, api, people
 
 
 def signed_in(browser, base: str, username: str):

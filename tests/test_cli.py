@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 from service.app import create_app
 from service.cli import main
 from service.settings import load_settings
-from tests.conftest import ROOT, free_port, make_env
+from tests.conftest import free_port, make_env, start_run
 from tests.factories import story
 
 
@@ -70,18 +69,7 @@ def test_run_without_redis_server_names_the_package(cli_env, tmp_path):
 @pytest.mark.integration
 def test_run_starts_redis_web_worker_and_beat_and_ctrl_c_stops_them(tmp_path):
     port = free_port()
-    env = {**os.environ, "TARJAMA_DATA_DIR": str(tmp_path / "data"), "TARJAMA_SECRET_KEY": "x"}
-    env.pop("TARJAMA_REDIS_URL", None)
-    env.pop("TARJAMA_DATABASE_URL", None)
-    with open(tmp_path / "run.log", "wb") as log:
-        stack = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "run", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    stack = start_run(tmp_path, port)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.test_browser import ARTIFACTS, browser, signed_in, site  # noqa: F401 - fixtures
+from tests.test_browser import ARTIFACTS, signed_in, site  # noqa: F401 - fixtures
 from workers.drafting import draft_translation
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,6 @@ from service.db import session_scope
 from service.models import MemoryEntry, Translation
 from tests.factories import sign_in, submit
 from workers.drafting import draft_translation
-from workers.mt import apertium
 
 TUESDAY = "El consejo aprobó el plan el martes."
 
@@ -30,20 +29,6 @@ def approve(client, people, sessions, settings, person=None, edits=None, **post)
         assert saved.status_code == 200
     assert client.post(f"{url}/approve", headers=person.auth).get_json()["state"] == "published"
     return created
-
-
-@pytest.fixture
-def engine_calls(monkeypatch):
-    """Every batch the (real) Apertium engine receives (as the pipeline sends it: spans protected)."""
-    calls: list[list[str]] = []
-    real = apertium.translate_scored
-
-    def spy(texts, source, target, settings):
-        calls.append(list(texts))
-        return real(texts, source, target, settings)
-
-    monkeypatch.setattr(apertium, "translate_scored", spy)
-    return calls
 
 
 def draft_of(client, person, translation_id):

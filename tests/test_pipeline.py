@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -15,7 +12,7 @@ from service.db import make_engine, make_session_factory, session_scope
 from service.models import Translation, utcnow
 from service.settings import load_settings
 from tests import factories
-from tests.conftest import ROOT, fresh_database, make_env
+from tests.conftest import fresh_database, make_env, start_worker
 
 pytestmark = pytest.mark.integration
 
@@ -27,19 +24,7 @@ def stack(tmp_path_factory, database_url, redis_server, argos_dir):
     env = make_env(fresh_database(database_url, workdir), workdir / "data", f"{redis_server}/2", argos_dir)
     redis.Redis.from_url(env["TARJAMA_REDIS_URL"]).flushdb()
     log_path = workdir / "worker.log"
-    with open(log_path, "wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers", "worker", "--pool", "solo", "--loglevel", "INFO"],
-            env={**os.environ, **env},
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while b"ready." not in log_path.read_bytes():
-        assert worker.poll() is None, log_path.read_text()
-        assert time.monotonic() < deadline, "worker did not start:\n" + log_path.read_text()
-        time.sleep(0.2)
+    worker = start_worker(env, log_path)
     settings = load_settings(env)
     sessions = make_session_factory(make_engine(settings))
     yield settings, sessions, factories.make_people(sessions, settings), log_path

@@ -4,17 +4,15 @@ segment reaches the mentioned editor's header and notifications page; an admin u
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.db import make_engine, make_session_factory
 from service.settings import load_settings
 from tests import factories
 from tests.conftest import fresh_database, make_env
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, signed_in
+from tests.live_server import serving
+from tests.test_browser import ARTIFACTS, signed_in
 from workers.drafting import draft_translation
 
 pytestmark = pytest.mark.browser
@@ -32,21 +30,9 @@ def site(tmp_path_factory, database_url, redis_server, argos_dir):
     people = factories.make_people(sessions, settings)
     post = factories.submit(app.test_client(), people.editor, target_locales=["es"]).get_json()
     draft_translation(sessions, settings, post["id"], "es")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", post["translations"][0]["id"], settings
-    server.shutdown()
+    with serving(app) as base:
+        yield base, post["translations"][0]["id"], settings
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_mention_on_a_segment_shows_up_in_the_editors_header(site, browser):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port, start_run
 
 pytestmark = [
     pytest.mark.integration,
@@ -52,18 +50,7 @@ def processes_in(session: int) -> dict[int, str]:
     ids=["at-once", "redis-just-started", "web-just-started", "beat-just-started"],
 )
 def test_a_signal_during_start_up_leaves_no_process_behind(tmp_path, moment, how):
-    env = {**os.environ, "TARJAMA_DATA_DIR": str(tmp_path / "data"), "TARJAMA_SECRET_KEY": "x"}
-    env.pop("TARJAMA_REDIS_URL", None)  # so it starts its own Redis
-    env.pop("TARJAMA_DATABASE_URL", None)
-    with open(tmp_path / "run.log", "wb") as log:
-        stack = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "run", "--port", str(free_port())],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    stack = start_run(tmp_path, free_port())
     try:
         deadline = time.monotonic() + 60
         while moment and not any(moment in command for command in processes_in(stack.pid).values()):

@@ -7,9 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -25,7 +22,7 @@ from service.db import make_engine, make_session_factory, session_scope
 from service.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from service.settings import load_settings
 from tests import factories
-from tests.conftest import ROOT, fresh_database, make_env
+from tests.conftest import fresh_database, make_env, start_worker
 
 pytestmark = pytest.mark.integration
 SECRET = "correct-horse-battery-staple"
@@ -66,15 +63,7 @@ def stack(tmp_path_factory, database_url, redis_server, argos_dir):
     env.update({"TARJAMA_SIGNALS_INTERVAL": "0.5", "TARJAMA_WEBHOOK_BACKOFF": "0.5", "TARJAMA_WEBHOOK_ATTEMPTS": "5"})
     redis.Redis.from_url(env["TARJAMA_REDIS_URL"]).flushdb()
     log_path = workdir / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-B", "--pool", "solo"]
-    command += ["--schedule", str(workdir / "beat-schedule"), "--loglevel", "INFO"]
-    with open(log_path, "wb") as log:
-        worker = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while b"ready." not in log_path.read_bytes():
-        assert worker.poll() is None, log_path.read_text()
-        assert time.monotonic() < deadline, "worker did not start:\n" + log_path.read_text()
-        time.sleep(0.2)
+    worker = start_worker(env, log_path, "-B", "--schedule", str(workdir / "beat-schedule"))
     settings = load_settings(env)
     engine = make_engine(settings)
     sessions = make_session_factory(engine)

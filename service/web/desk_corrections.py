@@ -11,10 +11,9 @@ from flask_babel import gettext as _
 from service import corrections, dispatch, withdrawal
 from service.errors import DomainError
 from service.models import Post, Role
-from service.web import editor
+from service.web import editor, post_form
 from service.web.auth import role_required
 from service.web.database import get_session, settings
-from service.web.editor import _form_payload
 from service.web.labels import ui_message
 
 bp = Blueprint("posts", __name__, url_prefix="/posts")
@@ -32,7 +31,7 @@ def _post(post_id: int) -> Post:
 
 def _edit_payload(form) -> dict:
     """The form in the API's shape; empty tags/categories mean none (a form cannot leave a field out)."""
-    payload = _form_payload(form)
+    payload = post_form.payload(form)
     payload.setdefault("tags", [])
     payload.setdefault("categories", [])
     for name in ("slug", "while_reviewing"):
@@ -82,8 +81,7 @@ def edit(post_id: int):
         result = corrections.edit_post(session, post, g.user, payload, settings())
     except DomainError as error:
         session.rollback()
-        values = dict(request.form)
-        values["target_locales"] = request.form.getlist("target_locales")
+        values = post_form.refill(request.form)
         revision = int(values.get("revision") or 0)
         return _edit_page(_post(post_id), values, revision, error), error.status
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from service import dispatch, intake, memory, review
 from service.errors import DomainError
 from service.models import Post, Role, Translation
+from service.web import post_form
 from service.web.auth import role_required
 from service.web.database import get_session, settings
 from service.web.labels import ui_message
@@ -49,15 +50,6 @@ def _my_posts() -> list[Post]:
     return list(get_session().scalars(query))
 
 
-def _form_payload(form) -> dict:
-    """The form's fields in the API's shape, so both share one validation."""
-    payload = {key: form.get(key, "") for key in ("title", "lede", "body", "format", "author", "published_at")}
-    payload["tags"] = form.get("tags", "")
-    payload["categories"] = form.get("categories", "")
-    payload["target_locales"] = form.getlist("target_locales")
-    return {key: value for key, value in payload.items() if value not in ("", [])}
-
-
 @bp.get("")
 @editor_only
 def desk():
@@ -90,15 +82,13 @@ def form_again():
 @bp.post("/posts")
 @editor_only
 def submit():
-    payload = _form_payload(request.form)
+    payload = post_form.payload(request.form)
     db = get_session()
     try:
         post, _created = intake.submit_post(db, g.user, payload, settings())
     except DomainError as error:
         db.rollback()
-        values = dict(request.form)
-        values["target_locales"] = request.form.getlist("target_locales")
-        return _desk_page(values, error), error.status
+        return _desk_page(post_form.refill(request.form), error), error.status
     db.commit()
     dispatch.enqueue_translations(settings(), [(post.id, t.locale, post.source_locale) for t in post.translations])
     flash(_("Submitted. Machine translation has started."), "success")

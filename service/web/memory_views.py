@@ -9,22 +9,16 @@ from flask_babel import ngettext
 
 from service import memory, queue, xliff
 from service.errors import DomainError
-from service.models import Role, Translation
+from service.models import Role
 from service.web.api import entry_json, suggestion_json, xliff_download
 from service.web.auth import role_required
 from service.web.database import get_session, settings
 from service.web.i18n import format_number
 from service.web.labels import ui_message
+from service.web.review_queue import visible_translation
 
 bp = Blueprint("memory", __name__, url_prefix="/review")
 reviewer = role_required(Role.translator, Role.admin)
-
-
-def _translation(translation_id: int) -> Translation:
-    translation = get_session().get(Translation, translation_id)
-    if translation is None or translation.locale not in queue.visible_locales(g.user, settings().locales):
-        abort(404)
-    return translation
 
 
 @bp.app_template_global()
@@ -48,20 +42,20 @@ def event_detail(event) -> str:
 @reviewer
 def matches(translation_id: int):
     """Near matches for the editor, fetched once the page is shown (lookups never slow the page)."""
-    found = memory.suggestions(get_session(), _translation(translation_id))
+    found = memory.suggestions(get_session(), visible_translation(translation_id))
     return jsonify(matches={str(p): [suggestion_json(s) for s in items] for p, items in found.items()})
 
 
 @bp.get("/<int:translation_id>/xliff")
 @reviewer
 def export_xliff(translation_id: int):
-    return xliff_download(_translation(translation_id))
+    return xliff_download(visible_translation(translation_id))
 
 
 @bp.post("/<int:translation_id>/xliff")
 @reviewer
 def import_xliff(translation_id: int):
-    translation, db = _translation(translation_id), get_session()
+    translation, db = visible_translation(translation_id), get_session()
     upload = request.files.get("file")
     back = redirect(url_for("review_queue.editor", translation_id=translation_id)), 303
     if upload is None or not upload.filename:

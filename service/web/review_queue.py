@@ -21,7 +21,8 @@ bp = Blueprint("review_queue", __name__, url_prefix="/review")
 reviewer = role_required(Role.translator, Role.admin)
 
 
-def _translation(translation_id: int) -> Translation:
+def visible_translation(translation_id: int) -> Translation:
+    """The translation if it is in the reviewer's languages; 404 otherwise (the review pages share it)."""
     translation = get_session().get(Translation, translation_id)
     if translation is None or translation.locale not in queue.visible_locales(g.user, settings().locales):
         abort(404)
@@ -64,7 +65,7 @@ def _translators() -> list[User]:
 @bp.get("/<int:translation_id>")
 @reviewer
 def editor(translation_id: int):
-    translation = _translation(translation_id)
+    translation = visible_translation(translation_id)
     drafts = {s.position: s for s in translation.segments}
     rows = [(source, drafts.get(source.position)) for source in translation.revision.segments]
     translators = []
@@ -107,7 +108,7 @@ def _can_edit(translation: Translation) -> bool:
 @bp.get("/<int:translation_id>/preview")
 @reviewer
 def preview(translation_id: int):
-    translation = _translation(translation_id)
+    translation = visible_translation(translation_id)
     g.page_locale = translation.locale
     return render_template(
         "review/preview.html",
@@ -125,7 +126,7 @@ def preview(translation_id: int):
 @reviewer
 def save_segment(translation_id: int, position: int):
     """JSON endpoint behind the editor's keyboard flow (session + CSRF header)."""
-    translation = _translation(translation_id)
+    translation = visible_translation(translation_id)
     payload = request.get_json(silent=True) or {}
     try:
         segment = review.edit_segment(
@@ -146,7 +147,7 @@ def save_segment(translation_id: int, position: int):
 @bp.post("/<int:translation_id>/<action>")
 @reviewer
 def act(translation_id: int, action: str):
-    translation, db, form = _translation(translation_id), get_session(), request.form
+    translation, db, form = visible_translation(translation_id), get_session(), request.form
     if action not in ("claim", "release", "approve", "reject", "reassign"):
         abort(404)
     user_id = database_id(form.get("user_id", ""))
