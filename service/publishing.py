@@ -6,7 +6,8 @@ read the stored HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -125,3 +126,12 @@ def _store_page(session: Session, post: Post, locale: str, revision_id: int, ren
 
 def published_locales(session: Session, post_id: int) -> list[str]:
     return sorted(session.scalars(select(PublishedPage.locale).where(PublishedPage.post_id == post_id)))
+
+
+def text_fingerprints(texts: Iterable[str]) -> list[str]:
+    """Short hashes of the segment texts a publication showed, kept in its `published` event.
+
+    A later correction that changes only the layout may republish without review when every
+    sentence it keeps is one of these: a check on content, not on clocks of different machines.
+    """
+    return [hashlib.sha256(text.encode()).hexdigest()[:16] for text in texts]

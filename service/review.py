@@ -271,7 +271,10 @@ def approve(
     revision = translation.revision.number
     translation.events.append(
         TranslationEvent(
-            actor_id=user.id, action="published", detail=f"revision {revision}", data={"revision": revision}
+            actor_id=user.id,
+            action="published",
+            detail=f"revision {revision}",
+            data={"revision": revision, "texts": publishing.text_fingerprints(s.text for s in translation.segments)},
         )
     )
 

@@ -8,17 +8,18 @@ holding the translation's lease (`workers/lease.py`) calls the engine and stores
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import memory, publishing, revisions, terms
 from service.db import session_scope
-from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, as_utc, utcnow
+from service.models import Post, State, TranslatedSegment, Translation, TranslationEvent, utcnow
 from service.settings import Settings
 from workers import fidelity, lease
 
@@ -120,19 +121,22 @@ def _carry_over(session: Session, job: Job, translation: Translation) -> None:
 
 
 def _keeps_the_approved_text(session: Session, job: Job, translation: Translation, kept: dict) -> bool:
-    """Every sentence kept as last approved, none new or edited, no new tag name: nothing to review.
+    """Every sentence kept as last published, none new or edited, no new tag name: nothing to review.
 
-    A draft saved after the last publication (a correction still under review) is not approved
-    text, so then the translator reviews as usual.
+    A draft saved since the last publication (a correction still in review) holds text no one
+    approved, so then the translator reviews as usual. Texts are compared by the fingerprints the
+    publication recorded (not by timestamps, which different machines write).
     """
     if job.term_names or len(kept) != len(job.sources):
         return False
     published = session.scalar(
-        select(func.max(TranslationEvent.at)).where(
-            TranslationEvent.translation_id == translation.id, TranslationEvent.action == "published"
-        )
+        select(TranslationEvent.data)
+        .where(TranslationEvent.translation_id == translation.id, TranslationEvent.action == "published")
+        .order_by(TranslationEvent.id.desc())
+        .limit(1)
     )
-    return published is not None and all(as_utc(d.updated_at) <= as_utc(published) for d in kept.values())
+    shown = Counter((published or {}).get("texts") or [])
+    return bool(shown) and not Counter(publishing.text_fingerprints(d.text for d in kept.values())) - shown
 
 
 def _fill_from_memory(sessions: sessionmaker[Session], job: Job) -> None:
@@ -203,7 +207,11 @@ def _republish(session: Session, translation: Translation) -> None:
         TranslationEvent(
             action="published",
             detail=f"revision {number}: only the layout changed, the approved text was republished",
-            data={"revision": number, "layout_only": True},
+            data={
+                "revision": number,
+                "layout_only": True,
+                "texts": publishing.text_fingerprints(s.text for s in translation.segments),
+            },
         )
     )
 
