@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from service import cache, search, site, sitemap
-from service.models import Post, PublishedPage, Revision, State, Translation, utcnow
+from service.models import Post, PublishedPage, Revision, State, Translation, TranslationEvent, utcnow
 from service.segments import plain, render, segment_html
 
 
@@ -58,6 +58,26 @@ def publish(session: Session, translation: Translation) -> PublishedPage:
     translation.state = State.published.value
     translation.state_changed_at = utcnow()
     return page
+
+
+def publish_approved(session: Session, translation: Translation, actor_id: int | None, note: str = "", **data) -> None:
+    """Publish a translation whose text is approved, and record it in its history.
+
+    The `published` event says which revision of the original the page translates (the post's
+    history shows it) and fingerprints the texts shown (see `text_fingerprints`).
+    """
+    publish(session, translation)
+    translation.correction = False
+    revision = translation.revision.number
+    texts = text_fingerprints(s.text for s in translation.segments)
+    translation.events.append(
+        TranslationEvent(
+            actor_id=actor_id,
+            action="published",
+            detail=f"revision {revision}{note}",
+            data={"revision": revision, **data, "texts": texts},
+        )
+    )
 
 
 @dataclass

@@ -265,18 +265,7 @@ def approve(
     record(translation, user, "approved")
     memory.store_approved(session, translation, user)
     terms.approve_names(session, translation.post, translation.locale)
-    publishing.publish(session, translation)
-    translation.correction = False
-    # Which revision of the original this published version translates (the post's history shows it).
-    revision = translation.revision.number
-    translation.events.append(
-        TranslationEvent(
-            actor_id=user.id,
-            action="published",
-            detail=f"revision {revision}",
-            data={"revision": revision, "texts": publishing.text_fingerprints(s.text for s in translation.segments)},
-        )
-    )
+    publishing.publish_approved(session, translation, user.id)
 
 
 def _read_versions(translation: Translation, raw: object) -> dict[int, int]:

@@ -200,19 +200,8 @@ def _republish(session: Session, translation: Translation) -> None:
     """Only the original's layout changed: the approved sentences go out in the new layout at once."""
     session.flush()
     session.expire(translation, ["segments"])
-    publishing.publish(session, translation)
-    translation.correction = False
-    number = translation.revision.number
-    translation.events.append(
-        TranslationEvent(
-            action="published",
-            detail=f"revision {number}: only the layout changed, the approved text was republished",
-            data={
-                "revision": number,
-                "layout_only": True,
-                "texts": publishing.text_fingerprints(s.text for s in translation.segments),
-            },
-        )
+    publishing.publish_approved(
+        session, translation, None, ": only the layout changed, the approved text was republished", layout_only=True
     )
 
 
