@@ -95,11 +95,7 @@ def _droppable(session: Session, post: Post, locales: list[str]) -> list[Transla
     is withdrawn instead, and one a translator holds is released first, so no one's work vanishes
     under them.
     """
-    published = set(
-        session.scalars(
-            select(PublishedPage.locale).where(PublishedPage.post_id == post.id, PublishedPage.locale.in_(locales))
-        )
-    )
+    published = set(publishing.published_locales(session, post.id))
     chosen = [t for t in post.translations if t.locale in locales]
     for translation in chosen:
         if translation.locale in published:

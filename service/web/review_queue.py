@@ -46,15 +46,16 @@ def queue_page():
         newest_first=args.get("order") == "newest",
         weakest_first=args.get("order") == "weakest",
     )
+    locales = queue.visible_locales(g.user, settings().locales)
     return render_template(
         "review/queue.html",
         items=items,
         counts=counts,
         states=queue.QUEUE_STATES,
-        locales=queue.visible_locales(g.user, settings().locales),
+        locales=locales,
         filters=args,
         translators=_translators() if g.user.role == Role.admin else [],
-        newest=desk.newest_reviewable(get_session(), queue.visible_locales(g.user, settings().locales)),
+        newest=desk.newest_reviewable(get_session(), locales),
     )
 
 
