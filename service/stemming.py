@@ -45,14 +45,17 @@ DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345678901
 PERSIAN_LETTERS = str.maketrans({"ك": "ک", "ي": "ی", "ى": "ی"})
 
 
-def _language(locale: str) -> str:
+ARABIC_SCRIPT = ("fa", "ar", "ur", "ps")
+
+
+def language_of(locale: str) -> str:
     return locale.split("-")[0].split("_")[0].lower()
 
 
 def fold(text: str, locale: str) -> str:
     """`text` as the search index spells it: one form for letters and digits typed several ways."""
-    language = _language(locale)
-    if language in ("fa", "ar", "ur", "ps"):
+    language = language_of(locale)
+    if language in ARABIC_SCRIPT:
         text = ARABIC_MARKS.sub("", text)
         if language == "fa":
             text = text.translate(PERSIAN_LETTERS)
@@ -63,7 +66,7 @@ def fold(text: str, locale: str) -> str:
 def _stemmer(locale: str) -> Callable[[str], str]:
     import snowballstemmer
 
-    language = SNOWBALL.get(_language(locale))
+    language = SNOWBALL.get(language_of(locale))
     if language is None or language not in snowballstemmer.algorithms():
         return lambda word: word
     # Snowball in pure Python costs ~0.2 ms a word, and every published page is stemmed: a story's
