@@ -114,7 +114,7 @@ def _held(translation: Translation) -> Conflict:
     return Conflict(
         N_("%(name)s is reviewing the %(locale)s translation; ask them to release it before dropping that language"),
         field="target_locales",
-        params={"name": (holder.display_name or holder.username) if holder else "?", "locale": translation.locale},
+        params={"name": holder.shown_name if holder else "?", "locale": translation.locale},
     )
 
 

@@ -142,7 +142,7 @@ def create_post(session: Session, user: User, clean: dict[str, Any]) -> Post:
     post = Post(
         slug=slug,
         source_locale=clean["source_locale"],
-        author=clean["author"] or user.display_name or user.username,
+        author=clean["author"] or user.shown_name,
         tags=clean["tags"],
         categories=clean["categories"],
         published_at=clean["published_at"],

@@ -62,6 +62,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @property
+    def shown_name(self) -> str:
+        """How the newsroom sees this person: the display name, or the login when none is set."""
+        return self.display_name or self.username
+
     def can_translate(self, locale: str) -> bool:
         return self.role == Role.admin or (self.role == Role.translator and locale in self.languages)
 

@@ -39,7 +39,7 @@ def _translation_json(t) -> dict:
         "id": t.id,
         "state": t.state,
         "label": state_label(t.state),
-        "held_by": (holder.display_name or holder.username) if holder else None,
+        "held_by": holder.shown_name if holder else None,
     }
 
 
