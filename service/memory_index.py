@@ -162,10 +162,9 @@ def near_matches(
     if not best:
         return []
     # Only the few shown are loaded whole: a boilerplate sentence may match hundreds of entries.
-    entries = session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(best)))
-    matches = [NearMatch(entry, best[entry.id]) for entry in entries]
-    matches.sort(key=lambda m: (-m.score, -as_utc(m.entry.approved_at).timestamp(), -m.entry.id))
-    return matches
+    entries = {entry.id: entry for entry in session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(best)))}
+    # `best` is in rank order; an entry an admin deleted meanwhile is left out, as before.
+    return [NearMatch(entries[entry_id], score) for entry_id, score in best.items() if entry_id in entries]
 
 
 _STOP_CACHE: dict[tuple, dict[str, int]] = {}
