@@ -33,6 +33,7 @@ class Settings:
     mt_beam_size: int = 2
     mt_device: str = "cpu"
     mt_threads: int = 0  # CTranslate2 threads per model; 0: one per core
+    mt_parallel_batches: int = 0  # CTranslate2 batches one model runs at once (its threads split among them); 0: auto
     mt_posts_per_batch: int = 20
     mt_segments_per_batch: int = 1000
     worker_queues: tuple[str, ...] = ()  # empty: every queue (service/routing.py)
@@ -156,6 +157,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mt_beam_size=_int(env, "TARJAMA_MT_BEAM_SIZE", 2),
         mt_device=_choice(env, "TARJAMA_MT_DEVICE", "cpu", {"cpu", "cuda", "auto"}),
         mt_threads=_int(env, "TARJAMA_MT_THREADS", 0),
+        mt_parallel_batches=_int(env, "TARJAMA_MT_PARALLEL_BATCHES", 0),
         mt_posts_per_batch=_int(env, "TARJAMA_MT_POSTS_PER_BATCH", 20),
         mt_segments_per_batch=_int(env, "TARJAMA_MT_SEGMENTS_PER_BATCH", 1000),
         worker_queues=tuple(x.strip() for x in env.get("TARJAMA_WORKER_QUEUES", "").split(",") if x.strip()),

@@ -40,7 +40,7 @@ def test_argos_is_deterministic_and_loads_each_model_once(settings):
     loaded = dict(argos._loaded)
     second = mt.translate_batch(settings, ["Heavy rain flooded the town."], "en", "de")
     assert first == second
-    assert argos._loaded == loaded and list(loaded) == [("en", "de", "cpu")]
+    assert argos._loaded == loaded and [key[:3] for key in loaded] == [("en", "de", "cpu")]
 
 
 def test_argos_pivots_through_english_when_no_direct_package(settings):
@@ -61,6 +61,25 @@ def test_argos_gives_each_segment_its_own_translation_whatever_the_order_in_the_
     assert forward == backward[::-1]
 
 
+def test_a_model_runs_batches_side_by_side_on_the_cpu_and_one_post_keeps_them_all_busy(settings):
+    four = settings.with_(mt_threads=4)
+    assert argos.layout(four) == (4, 1)  # by default: one thread per batch, up to 4 batches at once
+    assert argos.layout(settings.with_(mt_threads=8)) == (4, 2)
+    assert argos.layout(settings.with_(mt_threads=4, mt_parallel_batches=1)) == (1, 4)
+    argos.forget_loaded()
+    texts = [f"Heavy rain flooded {count} streets in the old town on Monday night." for count in range(1, 9)]
+    one_by_one = mt.translate_batch(settings.with_(mt_parallel_batches=1, mt_batch_size=2), texts, "en", "de")
+    model = argos._model(four, "en", "de")
+    assert model.translator.num_translators == 4
+    calls = []
+    translate = model.translator.translate_batch
+    model.translator = type("Counting", (), {})()  # records each batch, then runs it on the real model
+    model.translator.translate_batch = lambda batch, **options: calls.append(len(batch)) or translate(batch, **options)
+    together = mt.translate_batch(four, texts, "en", "de")
+    assert calls == [2, 2, 2, 2]  # 8 segments of one post: a batch for each of the 4 at once
+    assert together == one_by_one  # the same batches run one after another: each result in its place
+
+
 def test_cuda_is_passed_to_ctranslate2_or_refused_with_a_sentence_saying_what_to_do(settings):
     import ctranslate2
 
@@ -70,6 +89,6 @@ def test_cuda_is_passed_to_ctranslate2_or_refused_with_a_sentence_saying_what_to
             mt.translate_batch(cuda, ["Heavy rain."], "en", "de")
     else:
         assert len(mt.translate_batch(cuda, ["Heavy rain."], "en", "de")) == 1
-        assert argos._loaded[("en", "de", "cuda")].translator.device == "cuda"
+        assert argos._loaded[("en", "de", "cuda", *argos.layout(cuda))].translator.device == "cuda"
     with pytest.raises(SettingsError, match="TARJAMA_MT_DEVICE must be one of auto, cpu, cuda, got 'gpu'"):
         load_settings({"TARJAMA_MT_DEVICE": "gpu"})

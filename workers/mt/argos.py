@@ -8,6 +8,8 @@ the package's tokenizer and CTranslate2 model, with every segment of a post in o
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import math
 import os
 import threading
@@ -22,7 +24,7 @@ from workers.mt import EngineError, MissingModel, Result
 
 PIVOT = "en"
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str, str], LoadedModel] = {}
+_loaded: dict[tuple[str, str, str, int, int], LoadedModel] = {}  # pair, device, layout
 
 
 @dataclass
@@ -30,6 +32,7 @@ class LoadedModel:
     translator: Any
     tokenizer: Any
     target_prefix: str
+    parallel: int = 1  # batches the translator runs at once
 
 
 def package_module(settings: Settings):
@@ -81,7 +84,8 @@ def route(settings: Settings, source: str, target: str) -> list[tuple[str, str]]
 
 
 def _model(settings: Settings, source: str, target: str) -> LoadedModel:
-    key = (source, target, settings.mt_device)
+    parallel, threads = layout(settings)
+    key = (source, target, settings.mt_device, parallel, threads)
     with _lock:
         if key not in _loaded:
             import ctranslate2
@@ -91,10 +95,32 @@ def _model(settings: Settings, source: str, target: str) -> LoadedModel:
                 str(Path(package.package_path) / "model"),
                 device=device(settings),
                 compute_type="auto",
-                intra_threads=settings.mt_threads or os.cpu_count() or 0,  # CTranslate2's default is 4
+                inter_threads=parallel,
+                intra_threads=threads,
             )
-            _loaded[key] = LoadedModel(translator, package.tokenizer, package.target_prefix or "")
+            _loaded[key] = LoadedModel(translator, package.tokenizer, package.target_prefix or "", parallel)
         return _loaded[key]
+
+
+def layout(settings: Settings) -> tuple[int, int]:
+    """(batches run at once, threads each) for one model.
+
+    On the CPU, small decoding steps scale badly over threads inside one batch (measured on 2
+    cores: one batch on 2 threads took 1.6-2x as long as two batches side by side on one thread
+    each, docs/performance.md), so by default the model runs up to 4 batches at once and splits its
+    threads among them; CTranslate2 shares the weights between them. A GPU runs one at a time.
+    """
+    threads = settings.mt_threads or os.cpu_count() or 1
+    parallel = settings.mt_parallel_batches or (1 if _on_gpu(settings) else min(threads, 4))
+    return parallel, max(1, threads // parallel)
+
+
+def _on_gpu(settings: Settings) -> bool:
+    if settings.mt_device == "auto":
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    return settings.mt_device == "cuda"
 
 
 def device(settings: Settings) -> str:
@@ -126,6 +152,7 @@ def translate_scored(texts: list[str], source: str, target: str, settings: Setti
     for hop_source, hop_target in route(settings, source, target):
         current, hop_scores = _translate_hop(settings, current, hop_source, hop_target)
         scores = [a * b for a, b in zip(scores, hop_scores, strict=True)]
+    release_freed_memory()
     return [Result(text, score) for text, score in zip(current, scores, strict=True)]
 
 
@@ -144,21 +171,45 @@ def _translate_hop(settings: Settings, texts: list[str], source: str, target: st
     return outputs, scores
 
 
+def release_freed_memory() -> None:
+    """Hand the decoding buffers CTranslate2 has freed back to the operating system.
+
+    glibc keeps freed memory in per-thread arenas: each batch thread of each model would go on
+    holding the largest buffers it ever decoded with (measured: a worker with 5 models at 1.7-1.9x
+    the RSS of the models, bench/worker_memory.py). One `malloc_trim` per engine call costs well
+    under a millisecond against seconds of decoding. Elsewhere than glibc it does nothing.
+    """
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc() -> Any:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - only glibc has it
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
 def _decode(settings: Settings, model: LoadedModel, tokens: list[list[str]]) -> list[Any]:
-    """CTranslate2 batches of similar length, each with its own decoding limit.
+    """CTranslate2 batches of similar length, each with its own decoding limit, run side by side.
 
     A batch decodes until its last hypothesis ends, at most `max_decoding_length` steps: with
     one limit for a whole call (many posts' segments, workers/batching.py) a runaway hypothesis
-    of a short sentence could run to twice the longest sentence of every post.
+    of a short sentence could run to twice the longest sentence of every post. A call is cut into
+    at least as many batches as the model runs at once, so that one post alone keeps them all busy.
     """
     order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
-    size = max(1, settings.mt_batch_size)
-    results: list[Any] = [None] * len(tokens)
+    size = max(1, min(settings.mt_batch_size, math.ceil(len(tokens) / model.parallel)))
+    pending = []
     for start in range(0, len(order), size):
         chunk = order[start : start + size]
         batch = [tokens[index] for index in chunk]
         longest = max((len(t) for t in batch), default=1)
-        decoded = model.translator.translate_batch(
+        futures = model.translator.translate_batch(
             batch,
             target_prefix=[[model.target_prefix]] * len(batch) if model.target_prefix else None,
             max_batch_size=size,
@@ -167,7 +218,11 @@ def _decode(settings: Settings, model: LoadedModel, tokens: list[list[str]]) -> 
             min_decoding_length=1,
             replace_unknowns=True,
             return_scores=True,
+            asynchronous=True,  # queued now, run by the model's parallel batches, collected below
         )
-        for index, result in zip(chunk, decoded, strict=True):
-            results[index] = result
+        pending.append((chunk, futures))
+    results: list[Any] = [None] * len(tokens)
+    for chunk, futures in pending:
+        for index, future in zip(chunk, futures, strict=True):
+            results[index] = future.result()
     return results
