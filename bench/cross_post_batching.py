@@ -9,10 +9,13 @@ learned):
 - depth 1: each post drafted by itself, one engine call per post (a worker with one post waiting);
 - depth N: every post in ONE engine call (workers/batching.py with N posts waiting).
 
-Rounds alternate the modes (1, N, 1, N, ...) so the machine's load hits both alike; the table gives
-the median and spread of the per-post seconds and the ratio of each round.
+Rounds run every mode once, in a rotating order, so the machine's load hits all alike; the table
+gives the median and spread of the per-post seconds and the ratio of each round. `--parallel 1,0`
+also compares CTranslate2 layouts (`TARJAMA_MT_PARALLEL_BATCHES`): one batch at a time on every
+thread, against the default (batches side by side, `workers.mt.argos.layout`).
 
     .venv/bin/python bench/cross_post_batching.py [--depth 20] [--rounds 3] [--device cpu|cuda] [--post-segments 4]
+    .venv/bin/python bench/cross_post_batching.py --parallel 1,0
 
 `--post-segments N` keeps the first N segments of each story (title, lede, first sentences): short
 items, such as briefs and updates, where one post alone fills a CTranslate2 batch least.
@@ -21,7 +24,9 @@ items, such as briefs and updates, where one post alone fills a CTranslate2 batc
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -66,33 +71,79 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
+def measure(settings: Settings, posts: list[list[str]], depth: int) -> float:
+    """Per-post seconds of one mode, in a fresh process with only this layout's model (two layouts
+    in one process disturb each other's threads), loaded and warmed before the clock starts."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from bench import cross_post_batching as b; "
+        "b.child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])"
+    )
+    args = [str(ROOT), str(settings.mt_parallel_batches), str(depth), str(len(posts)), settings.mt_device]
+    output = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    return float(output.stdout.split()[-1])
+
+
+def child(parallel: int, depth: int, count: int, device: str) -> None:
+    """What `measure` runs: one mode, its per-post seconds printed last."""
+    settings = base_settings(device).with_(mt_parallel_batches=parallel)
+    posts = corpus_posts(count, POST_SEGMENTS)
+    argos.translate_batch(posts[0][:2], "en", "de", settings)  # load the model once, as a worker does
+    print(depth_one(settings, posts) if depth == 1 else batched(settings, posts))
+
+
+POST_SEGMENTS = int(os.environ.get("BENCH_POST_SEGMENTS", "0"))
+
+
+def base_settings(device: str) -> Settings:
+    return Settings(data_dir=DATA_DIR, argos_packages_dir=DATA_DIR / "argos-packages", mt_device=device)
+
+
+def corpus_posts(count: int, post_segments: int) -> list[list[str]]:
+    corpus = [story[: post_segments or None] for story in stories()]
+    return [corpus[i % len(corpus)] for i in range(count)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--depth", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--post-segments", type=int, default=0, help="cut each story to its first N segments")
+    parser.add_argument(
+        "--parallel",
+        default="0",
+        help="TARJAMA_MT_PARALLEL_BATCHES values to compare, e.g. 1,0 (0: the default layout)",
+    )
     args = parser.parse_args()
-    settings = Settings(data_dir=DATA_DIR, argos_packages_dir=DATA_DIR / "argos-packages", mt_device=args.device)
-    ensure_installed(settings, DATA_DIR / "archives", "en", "de", BASE)
-    corpus = [story[: args.post_segments or None] for story in stories()]
-    posts = [corpus[i % len(corpus)] for i in range(args.depth)]
-    argos.translate_batch(posts[0][:2], "en", "de", settings)  # load the model once, as a worker does
-    ones, batches, ratios = [], [], []
+    os.environ["BENCH_POST_SEGMENTS"] = str(args.post_segments)
+    base = base_settings(args.device)
+    ensure_installed(base, DATA_DIR / "archives", "en", "de", BASE)
+    posts = corpus_posts(args.depth, args.post_segments)
+    layouts = {}
+    for value in args.parallel.split(","):
+        settings = base.with_(mt_parallel_batches=int(value))
+        parallel, threads = argos.layout(settings)
+        layouts[f"{parallel} x {threads} thread(s)"] = settings
+    modes = [(name, depth) for name in layouts for depth in (1, args.depth)]
+    seconds: dict[tuple[str, int], list[float]] = {mode: [] for mode in modes}
     for round_ in range(args.rounds):
-        ones.append(depth_one(settings, posts))
-        batches.append(batched(settings, posts))
-        ratios.append(batches[-1] / ones[-1])
-        print(f"round {round_ + 1}: depth 1 {ones[-1]:.2f} s/post, depth {args.depth} {batches[-1]:.2f} s/post")
+        for name, depth in modes[round_ % len(modes) :] + modes[: round_ % len(modes)]:
+            seconds[name, depth].append(measure(layouts[name], posts, depth))
+        print(f"round {round_ + 1}: " + ", ".join(f"{n} depth {d} {s[-1]:.2f} s/post" for (n, d), s in seconds.items()))
     segs = sum(len(p) for p in posts)
     print(
         f"\n{args.depth} posts ({segs} segments, {segs / args.depth:.1f} per post), en->de, device={args.device}, "
-        f"beam {settings.mt_beam_size}, CTranslate2 batches of {settings.mt_batch_size}, {args.rounds} rounds\n"
+        f"beam {base.mt_beam_size}, CTranslate2 batches of up to {base.mt_batch_size}, {args.rounds} rounds\n"
     )
-    print("| queue depth | engine calls | per-post seconds, median (min-max) | vs depth 1 |")
-    print("|---|---:|---:|---:|")
-    print(f"| 1 | {args.depth} (one per post) | {spread(ones)} | 1.00 |")
-    print(f"| {args.depth} | 1 | {spread(batches)} | {spread(ratios)} |")
+    print(
+        "| batches at once x threads each | queue depth | engine calls | per-post seconds, median (min-max) | vs depth 1 |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for name in layouts:
+        ones, batches = seconds[name, 1], seconds[name, args.depth]
+        ratios = [b / o for b, o in zip(batches, ones, strict=True)]
+        print(f"| {name} | 1 | {args.depth} (one per post) | {spread(ones)} | 1.00 |")
+        print(f"| {name} | {args.depth} | 1 | {spread(batches)} | {spread(ratios)} |")
 
 
 if __name__ == "__main__":

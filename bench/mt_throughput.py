@@ -4,10 +4,12 @@ The segments are the news stories of bench/corpus cut by Tarjama's segmenter, tr
 a base-size synthetic Argos package (6+6 layers, d_model 512, vocabulary 32k, int8; random weights:
 speed does not depend on what they learned), installed with argostranslate's own installer:
 
-- raw CTranslate2: the package's model on pre-tokenised input, in batches of similar length;
+- raw CTranslate2: the package's model on pre-tokenised input, in the same batches of similar
+  length, run side by side as Tarjama runs them (`argos.layout`);
 - Tarjama: `workers.mt.argos.translate_batch`, every segment in one call (what a drafting task does);
 - argostranslate: `argostranslate.translate.translate`, one call per segment (the naive way), on
-  the same installed package.
+  the same installed package, with its default threads (CTranslate2's), and again with
+  ARGOS_INTRA_THREADS set to the number of cores (what a careful user of it would set).
 
 Two adjustments keep the anchor about batching, not about settings: argostranslate gets Tarjama's
 beam size, and its CTranslate2 calls get Tarjama's decoding limit (twice the longest input plus
@@ -16,8 +18,9 @@ one would decode 256 tokens for every sentence). Its sentence splitter (MiniSBD)
 download; the segments are sentences already, so it is given each segment as one sentence, which
 only spares the anchor work.
 
-Rounds run every mode once, in a rotating order (A B C, B C A, C A B, ...); the table gives the
-median and spread of the seconds, and the median of each round's ratio to Tarjama. Where a CUDA
+Rounds run every mode once, in a rotating order (A B C, B C A, C A B, ...), each run in a fresh
+process that loads its model and warms it up before the clock starts; the table gives the median
+and spread of the seconds, and the median of each round's ratio to Tarjama. Where a CUDA
 GPU is present, every mode runs on the CPU and on the GPU (`--devices cpu,cuda`).
 
     .venv/bin/python bench/mt_throughput.py [--segments 96] [--rounds 5] [--devices cpu[,cuda]]
@@ -26,7 +29,10 @@ GPU is present, every mode runs on the CPU and on the GPU (`--devices cpu,cuda`)
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -60,8 +66,10 @@ class Limited:
         return self.translator.translate_batch(tokens, **options)
 
 
-def argostranslate_anchor(settings: Settings) -> Callable[[str], str]:
-    """`argostranslate.translate.translate` on the installed package, on `settings.mt_device`."""
+def argostranslate_anchor(settings: Settings, intra_threads: int = 0) -> Callable[[str], str]:
+    """`argostranslate.translate.translate` on the installed package, on `settings.mt_device`.
+
+    `intra_threads` is what ARGOS_INTRA_THREADS would set (0, its default: CTranslate2's own)."""
     import argostranslate.settings
     import argostranslate.translate
     import ctranslate2
@@ -73,18 +81,37 @@ def argostranslate_anchor(settings: Settings) -> Callable[[str], str]:
     package_translation = getattr(translation, "underlying", translation)
     package_translation.sentencizer = OneSentence()
     model = str(package_translation.pkg.package_path / "model")
-    package_translation.translator = Limited(ctranslate2.Translator(model, device=settings.mt_device))
+    translator = ctranslate2.Translator(
+        model,
+        device=settings.mt_device,
+        inter_threads=argostranslate.settings.inter_threads,
+        intra_threads=intra_threads,
+    )
+    package_translation.translator = Limited(translator)
     return lambda text: argostranslate.translate.translate(text, "en", "de")
 
 
-def modes(settings: Settings, texts: list[str]) -> dict[str, Callable[[], object]]:
-    model = argos._model(settings, "en", "de")
-    tokens = sorted((model.tokenizer.encode(text) for text in texts), key=len)
-    size = settings.mt_batch_size
+MODES = (
+    "raw CTranslate2 batches (limit)",
+    "Tarjama engine, one call",
+    "argostranslate, one call per segment",
+    "argostranslate, per segment, ARGOS_INTRA_THREADS=cores",
+)
 
-    def raw() -> None:
-        for start in range(0, len(tokens), size):
-            batch = tokens[start : start + size]
+
+def runner(name: str, settings: Settings) -> Callable[[list[str]], object]:
+    """One mode, its model loaded: a function translating a list of segments."""
+    if name == MODES[1]:
+        return lambda texts: argos.translate_batch(texts, "en", "de", settings)
+    if name in MODES[2:]:
+        anchor = argostranslate_anchor(settings, (os.cpu_count() or 1) if name == MODES[3] else 0)
+        return lambda texts: [anchor(text) for text in texts]
+    model = argos._model(settings, "en", "de")
+
+    def raw(texts: list[str]) -> None:
+        tokens = sorted((model.tokenizer.encode(text) for text in texts), key=len)
+        size = min(settings.mt_batch_size, math.ceil(len(tokens) / model.parallel))
+        pending = [
             model.translator.translate_batch(
                 batch,
                 max_batch_size=size,
@@ -92,15 +119,42 @@ def modes(settings: Settings, texts: list[str]) -> dict[str, Callable[[], object
                 max_decoding_length=min(512, max(len(t) for t in batch) * 2 + 10),
                 min_decoding_length=1,
                 replace_unknowns=True,
-                return_scores=True,  # the same call as Tarjama's, less its Python around it
+                return_scores=True,  # the same calls as Tarjama's, less its Python around them
+                asynchronous=True,
             )
+            for batch in (tokens[start : start + size] for start in range(0, len(tokens), size))
+        ]
+        for futures in pending:
+            for future in futures:
+                future.result()
 
-    anchor = argostranslate_anchor(settings)
-    return {
-        "raw CTranslate2 batches (limit)": raw,
-        "Tarjama engine, one call": lambda: argos.translate_batch(texts, "en", "de", settings),
-        "argostranslate, one call per segment": lambda: [anchor(text) for text in texts],
-    }
+    return raw
+
+
+def child(name: str, device: str, segments: int) -> None:
+    """One timed run of one mode in a process of its own (CTranslate2 translators with other
+    thread layouts in the same process slow each other down), after a warm-up call."""
+    run = runner(name, base_settings().with_(mt_device=device))
+    texts = corpus_texts(segments)
+    run(texts[:2])
+    started = time.perf_counter()
+    run(texts)
+    print(time.perf_counter() - started)
+
+
+def measure(name: str, device: str, segments: int) -> float:
+    script = "import sys; sys.path.insert(0, sys.argv[1]); from bench import mt_throughput as b; b.child(*sys.argv[2:4], int(sys.argv[4]))"
+    args = [sys.executable, "-c", script, str(ROOT), name, device, str(segments)]
+    return float(subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()[-1])
+
+
+def base_settings() -> Settings:
+    return Settings(data_dir=DATA_DIR, argos_packages_dir=DATA_DIR / "argos-packages")
+
+
+def corpus_texts(count: int) -> list[str]:
+    corpus = [text for story in stories() for text in story]
+    return [corpus[i % len(corpus)] + ("" if i < len(corpus) else f" ({i})") for i in range(count)]
 
 
 def main() -> None:
@@ -111,31 +165,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--devices", default="cpu,cuda" if ctranslate2.get_cuda_device_count() else "cpu")
     args = parser.parse_args()
-    base = Settings(data_dir=DATA_DIR, argos_packages_dir=DATA_DIR / "argos-packages")
+    base = base_settings()
     ensure_installed(base, DATA_DIR / "archives", "en", "de", BASE)
-    corpus = [text for story in stories() for text in story]
-    texts = [corpus[i % len(corpus)] + ("" if i < len(corpus) else f" ({i})") for i in range(args.segments)]
     rows = []
     for device in args.devices.split(","):
-        settings = base.with_(mt_device=device)
-        argos.device(settings)  # a clear error if CUDA is asked for and absent
-        runs = modes(settings, texts)  # loads the models first, as a worker does
-        names = list(runs)
+        argos.device(base.with_(mt_device=device))  # a clear error if CUDA is asked for and absent
+        names = list(MODES)
         seconds: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(args.rounds):
             for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                started = time.perf_counter()
-                runs[name]()
-                seconds[name].append(time.perf_counter() - started)
+                seconds[name].append(measure(name, device, args.segments))
             print(f"{device} round {round_ + 1}: " + ", ".join(f"{n} {s[-1]:.2f} s" for n, s in seconds.items()))
-        tarjama = seconds["Tarjama engine, one call"]
+        tarjama = seconds[MODES[1]]
         for name in names:
             ratios = [a / b for a, b in zip(seconds[name], tarjama, strict=True)]
             rate = args.segments / statistics.median(seconds[name])
             rows.append(f"| {device} | {name} | {spread(seconds[name])} | {rate:.1f} | {spread(ratios)} |")
+    parallel, threads = argos.layout(base)
     print(
         f"\n{args.segments} segments of bench/corpus, en->de, beam {base.mt_beam_size}, "
-        f"batches of {base.mt_batch_size}, {args.rounds} rounds\n"
+        f"batches of up to {base.mt_batch_size}, {parallel} at once x {threads} thread(s) (CPU), {args.rounds} rounds\n"
     )
     print("| device | mode | seconds, median (min-max) | segments/s | time vs Tarjama, median (min-max) |")
     print("|---|---|---:|---:|---:|")

@@ -3,13 +3,16 @@
 Five base-size synthetic packages (en->de, fr, fa, ar, es: copies of the one built for the other
 benches, so no two share memory) are loaded and used for one batch each, in two kinds of process:
 
-- bare (the anchor): only ctranslate2 and sentencepiece, the five `ctranslate2.Translator`s, one
-  `translate_batch` each with the same options;
+- bare (the anchor): only ctranslate2 and sentencepiece, the five `ctranslate2.Translator`s running
+  one batch at a time (CTranslate2's least), one `translate_batch` each with the same options;
 - worker: what a Celery worker's pool process holds (`workers.tasks` imported: Celery, SQLAlchemy,
-  the domain), translating through `workers.mt.translate_batch`, as a drafting task does.
+  the domain), translating through `workers.mt.translate_batch`, as a drafting task does, with
+  its default layout (batches side by side, `workers.mt.argos.layout`).
 
-Each process prints its resident memory (VmRSS) after the batches; rounds alternate bare and
-worker, and the table gives the median and spread, and the ratio of the medians.
+Each process prints its resident memory (VmRSS) after the batches. glibc keeps the memory the
+batches freed unless asked to give it back, so the bare models are measured twice: as they are,
+and after one `malloc_trim` (what the worker's engine does after each call: the least the models
+hold). Rounds rotate the order; the table gives the median and spread, and the ratios of the medians.
 
     .venv/bin/python bench/worker_memory.py [--rounds 3] [--segments 8]
 """
@@ -36,18 +39,20 @@ TARGETS = ["de", "fr", "fa", "ar", "es"]
 PACKAGES = DATA_DIR / "memory-packages"
 
 BARE = """
-import json, os, sys, ctranslate2, sentencepiece
+import ctypes, json, os, sys, ctranslate2, sentencepiece
 from pathlib import Path
 segments, packages = json.loads(sys.argv[1]), sorted(Path(sys.argv[2]).iterdir())
 for package in packages:
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
     translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="auto",
-                                        intra_threads=os.cpu_count())  # as workers/mt/argos.py
+                                        intra_threads=os.cpu_count())  # one batch at a time: the least memory
     tokens = [tokenizer.encode(text, out_type=str) for text in segments]
     longest = max(len(t) for t in tokens)
     translator.translate_batch(tokens, max_batch_size=32, beam_size=2, max_decoding_length=min(512, longest * 2 + 10),
                                min_decoding_length=1, replace_unknowns=True, return_scores=True)
     globals().setdefault("held", []).append((tokenizer, translator))
+    if "--trim" in sys.argv:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 print(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
 """
 
@@ -80,10 +85,10 @@ def prepare() -> None:
         (copy / "metadata.json").write_text(json.dumps(metadata, indent=2))
 
 
-def measure(code: str, segments: list[str]) -> int:
+def measure(code: str, segments: list[str], *extra: str) -> int:
     """Resident memory of a fresh process running `code`, in MiB."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-c", code, json.dumps(segments), str(PACKAGES), ",".join(TARGETS)]
+    args = [sys.executable, "-c", code, json.dumps(segments), str(PACKAGES), ",".join(TARGETS), *extra]
     output = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return int(output.split()[-1]) // 1024
 
@@ -95,18 +100,27 @@ def main() -> None:
     args = parser.parse_args()
     prepare()
     segments = [text for story in stories() for text in story][: args.segments]
-    results: dict[str, list[int]] = {"bare": [], "worker": []}
+    runs = {
+        "bare": lambda: measure(BARE, segments),
+        "bare, freed memory trimmed": lambda: measure(BARE, segments, "--trim"),
+        "worker": lambda: measure(WORKER, segments),
+    }
+    names = list(runs)
+    results: dict[str, list[int]] = {name: [] for name in names}
     for round_ in range(args.rounds):
-        for name in ("bare", "worker") if round_ % 2 == 0 else ("worker", "bare"):
-            results[name].append(measure(BARE if name == "bare" else WORKER, segments))
-        print(f"round {round_ + 1}: bare {results['bare'][-1]} MiB, worker {results['worker'][-1]} MiB")
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            results[name].append(runs[name]())
+        print(f"round {round_ + 1}: " + ", ".join(f"{name} {values[-1]} MiB" for name, values in results.items()))
     bare = statistics.median(results["bare"])
+    trimmed = statistics.median(results["bare, freed memory trimmed"])
     print(f"\n5 base-size int8 models, one batch of {args.segments} segments each, {args.rounds} rounds\n")
-    print("| process | RSS MiB, median (min-max) | vs bare |")
-    print("|---|---:|---:|")
+    print("| process | RSS MiB, median (min-max) | vs bare | vs bare trimmed |")
+    print("|---|---:|---:|---:|")
     for name, values in results.items():
         median = statistics.median(values)
-        print(f"| {name} | {median:.0f} ({min(values)}-{max(values)}) | {median / bare:.2f}x |")
+        print(
+            f"| {name} | {median:.0f} ({min(values)}-{max(values)}) | {median / bare:.2f}x | {median / trimmed:.2f}x |"
+        )
 
 
 if __name__ == "__main__":
