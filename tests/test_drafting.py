@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from service.models import State, TranslatedSegment, Translation, as_utc, utcnow
 from tests.factories import submit
-from workers import lease
+from workers import lease, mt
 from workers.drafting import draft_translation, find_stuck
 
 
@@ -113,9 +113,16 @@ def test_a_worker_that_lost_its_lease_cannot_store_over_the_new_holder(client, p
         assert lease.finish(session, translation, "fresh", State.awaiting_review)
 
 
-def test_heartbeats_keep_the_lease_of_a_long_draft(client, people, sessions, settings):
+def test_heartbeats_keep_the_lease_of_a_long_draft(client, people, sessions, settings, monkeypatch):
     """The lease (1 s here) stays ahead of the clock while the engine works longer than that."""
     short = settings.with_(lease_seconds=1, heartbeat_seconds=0.1)
+    engine = mt.translate_scored
+
+    def slow_engine(*args, **kwargs):  # the real engine, which here takes at least 1.5 s however fast it got
+        time.sleep(1.5)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(mt, "translate_scored", slow_engine)
     body = "\n\n".join(f"The museum reopens its doors after renovation, part {n}." for n in range(300))
     post = submit(client, people.editor, format="text", body=body, target_locales=["de"]).get_json()
     tid = post["translations"][0]["id"]

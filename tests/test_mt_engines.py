@@ -61,22 +61,31 @@ def test_argos_gives_each_segment_its_own_translation_whatever_the_order_in_the_
     assert forward == backward[::-1]
 
 
-def test_a_model_runs_batches_side_by_side_on_the_cpu_and_one_post_keeps_them_all_busy(settings):
+class CountingTranslator:
+    """A CTranslate2 translator that records the size of each batch it is given, then runs it."""
+
+    def __init__(self, translator) -> None:
+        self.translator = translator
+        self.batches: list[int] = []
+
+    def translate_batch(self, batch, **options):
+        self.batches.append(len(batch))
+        return self.translator.translate_batch(batch, **options)
+
+
+def test_a_model_runs_batches_side_by_side_on_the_cpu_and_one_post_keeps_them_all_busy(settings, monkeypatch):
     four = settings.with_(mt_threads=4)
     assert argos.layout(four) == (4, 1)  # by default: one thread per batch, up to 4 batches at once
     assert argos.layout(settings.with_(mt_threads=8)) == (4, 2)
     assert argos.layout(settings.with_(mt_threads=4, mt_parallel_batches=1)) == (1, 4)
-    argos.forget_loaded()
     texts = [f"Heavy rain flooded {count} streets in the old town on Monday night." for count in range(1, 9)]
     one_by_one = mt.translate_batch(settings.with_(mt_parallel_batches=1, mt_batch_size=2), texts, "en", "de")
     model = argos._model(four, "en", "de")
     assert model.translator.num_translators == 4
-    calls = []
-    translate = model.translator.translate_batch
-    model.translator = type("Counting", (), {})()  # records each batch, then runs it on the real model
-    model.translator.translate_batch = lambda batch, **options: calls.append(len(batch)) or translate(batch, **options)
+    counting = CountingTranslator(model.translator)
+    monkeypatch.setattr(model, "translator", counting)
     together = mt.translate_batch(four, texts, "en", "de")
-    assert calls == [2, 2, 2, 2]  # 8 segments of one post: a batch for each of the 4 at once
+    assert counting.batches == [2, 2, 2, 2]  # 8 segments of one post: a batch for each of the 4 at once
     assert together == one_by_one  # the same batches run one after another: each result in its place
 
 
