@@ -112,6 +112,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return _number(env, name, default, int, "a whole number")
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    """A whole number, 0 or more (0 meaning "automatic" where the variable says so)."""
+    value = _int(env, name, default)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {value}")
+    return value
+
+
 def _float(env: dict[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float, "a number")
 
@@ -156,8 +164,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mt_batch_size=_int(env, "TARJAMA_MT_BATCH_SIZE", 32),
         mt_beam_size=_int(env, "TARJAMA_MT_BEAM_SIZE", 2),
         mt_device=_choice(env, "TARJAMA_MT_DEVICE", "cpu", {"cpu", "cuda", "auto"}),
-        mt_threads=_int(env, "TARJAMA_MT_THREADS", 0),
-        mt_parallel_batches=_int(env, "TARJAMA_MT_PARALLEL_BATCHES", 0),
+        mt_threads=_count(env, "TARJAMA_MT_THREADS", 0),
+        mt_parallel_batches=_count(env, "TARJAMA_MT_PARALLEL_BATCHES", 0),
         mt_posts_per_batch=_int(env, "TARJAMA_MT_POSTS_PER_BATCH", 20),
         mt_segments_per_batch=_int(env, "TARJAMA_MT_SEGMENTS_PER_BATCH", 1000),
         worker_queues=tuple(x.strip() for x in env.get("TARJAMA_WORKER_QUEUES", "").split(",") if x.strip()),

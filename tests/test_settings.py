@@ -23,6 +23,8 @@ def test_environment_overrides_every_documented_variable(tmp_path):
             "TARJAMA_SOURCE_LOCALE": "es",
             "TARJAMA_MT_ENGINES": "es-en=apertium,*=argos",
             "TARJAMA_SECRET_KEY": "s3cret",
+            "TARJAMA_MT_THREADS": "8",
+            "TARJAMA_MT_PARALLEL_BATCHES": "2",
         }
     )
     assert settings.effective_database_url == "postgresql+psycopg://u@h/db"
@@ -32,6 +34,7 @@ def test_environment_overrides_every_documented_variable(tmp_path):
     assert settings.engine_for("es", "en") == "apertium"
     assert settings.engine_for("es", "fa") == "argos"
     assert settings.secret_key == "s3cret"
+    assert (settings.mt_threads, settings.mt_parallel_batches) == (8, 2)
 
 
 def test_engine_rules_match_in_order_with_wildcards():
@@ -47,6 +50,8 @@ def test_engine_rules_match_in_order_with_wildcards():
         ({"TARJAMA_MT_ENGINES": "en-es=google"}, "TARJAMA_MT_ENGINES"),
         ({"TARJAMA_SOURCE_LOCALE": "it"}, "TARJAMA_SOURCE_LOCALE"),
         ({"TARJAMA_STUCK_AFTER": "soon"}, "TARJAMA_STUCK_AFTER"),
+        ({"TARJAMA_MT_PARALLEL_BATCHES": "-2"}, "TARJAMA_MT_PARALLEL_BATCHES must be 0 or more, got -2"),
+        ({"TARJAMA_MT_THREADS": "-1"}, "TARJAMA_MT_THREADS must be 0 or more, got -1"),
     ],
 )
 def test_bad_values_are_named_in_the_error(env, message):
