@@ -24,7 +24,6 @@ items, such as briefs and updates, where one post alone fills a CTranslate2 batc
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -71,27 +70,26 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
-def measure(settings: Settings, posts: list[list[str]], depth: int) -> float:
+def measure(settings: Settings, count: int, post_segments: int, depth: int) -> float:
     """Per-post seconds of one mode, in a fresh process with only this layout's model (two layouts
     in one process disturb each other's threads), loaded and warmed before the clock starts."""
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); from bench import cross_post_batching as b; "
-        "b.child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])"
+        "b.child(*map(int, sys.argv[2:6]), sys.argv[6])"
     )
-    args = [str(ROOT), str(settings.mt_parallel_batches), str(depth), str(len(posts)), settings.mt_device]
-    output = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    args = [str(ROOT), str(settings.mt_parallel_batches), str(depth), str(count), str(post_segments)]
+    output = subprocess.run(
+        [sys.executable, "-c", script, *args, settings.mt_device], capture_output=True, text=True, check=True
+    )
     return float(output.stdout.split()[-1])
 
 
-def child(parallel: int, depth: int, count: int, device: str) -> None:
+def child(parallel: int, depth: int, count: int, post_segments: int, device: str) -> None:
     """What `measure` runs: one mode, its per-post seconds printed last."""
     settings = base_settings(device).with_(mt_parallel_batches=parallel)
-    posts = corpus_posts(count, POST_SEGMENTS)
+    posts = corpus_posts(count, post_segments)
     argos.translate_batch(posts[0][:2], "en", "de", settings)  # load the model once, as a worker does
     print(depth_one(settings, posts) if depth == 1 else batched(settings, posts))
-
-
-POST_SEGMENTS = int(os.environ.get("BENCH_POST_SEGMENTS", "0"))
 
 
 def base_settings(device: str) -> Settings:
@@ -115,7 +113,6 @@ def main() -> None:
         help="TARJAMA_MT_PARALLEL_BATCHES values to compare, e.g. 1,0 (0: the default layout)",
     )
     args = parser.parse_args()
-    os.environ["BENCH_POST_SEGMENTS"] = str(args.post_segments)
     base = base_settings(args.device)
     ensure_installed(base, DATA_DIR / "archives", "en", "de", BASE)
     posts = corpus_posts(args.depth, args.post_segments)
@@ -128,7 +125,7 @@ def main() -> None:
     seconds: dict[tuple[str, int], list[float]] = {mode: [] for mode in modes}
     for round_ in range(args.rounds):
         for name, depth in modes[round_ % len(modes) :] + modes[: round_ % len(modes)]:
-            seconds[name, depth].append(measure(layouts[name], posts, depth))
+            seconds[name, depth].append(measure(layouts[name], args.depth, args.post_segments, depth))
         print(f"round {round_ + 1}: " + ", ".join(f"{n} depth {d} {s[-1]:.2f} s/post" for (n, d), s in seconds.items()))
     segs = sum(len(p) for p in posts)
     print(

@@ -29,7 +29,6 @@ GPU is present, every mode runs on the CPU and on the GPU (`--devices cpu,cuda`)
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import subprocess
@@ -110,7 +109,7 @@ def runner(name: str, settings: Settings) -> Callable[[list[str]], object]:
 
     def raw(texts: list[str]) -> None:
         tokens = sorted((model.tokenizer.encode(text) for text in texts), key=len)
-        size = min(settings.mt_batch_size, math.ceil(len(tokens) / model.parallel))
+        size = argos.batch_size(settings, model, len(tokens))
         pending = [
             model.translator.translate_batch(
                 batch,

@@ -194,6 +194,12 @@ def _glibc() -> Any:
     return libc
 
 
+def batch_size(settings: Settings, model: LoadedModel, count: int) -> int:
+    """Segments per CTranslate2 batch for a call of `count`: at most `mt_batch_size`, and few
+    enough that the call makes a batch for each one the model runs at once."""
+    return max(1, min(settings.mt_batch_size, math.ceil(count / model.parallel)))
+
+
 def _decode(settings: Settings, model: LoadedModel, tokens: list[list[str]]) -> list[Any]:
     """CTranslate2 batches of similar length, each with its own decoding limit, run side by side.
 
@@ -203,7 +209,7 @@ def _decode(settings: Settings, model: LoadedModel, tokens: list[list[str]]) -> 
     at least as many batches as the model runs at once, so that one post alone keeps them all busy.
     """
     order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
-    size = max(1, min(settings.mt_batch_size, math.ceil(len(tokens) / model.parallel)))
+    size = batch_size(settings, model, len(tokens))
     pending = []
     for start in range(0, len(order), size):
         chunk = order[start : start + size]
